@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/mockserver"
+)
+
+// exitError carries the exit code of a failure: 2 for bad usage or configuration.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// options are the command's flags; each has an environment twin SPARKMOCK_<NAME>.
+type options struct {
+	addr              string
+	seed              int64
+	now               string
+	timezone          string
+	fixtures          string
+	validateResponses bool
+	logLevel          string
+	logFormat         string
+	dumpFixtures      bool
+	shutdownTimeout   time.Duration
+}
+
+func envName(flagName string) string {
+	return "SPARKMOCK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	fs.Int64Var(&o.seed, "seed", mockserver.DefaultSeed, "seed of the generated contacts: the same seed and fixtures give the same contacts everywhere")
+	fs.StringVar(&o.now, "now", "", "freeze the clock at this RFC 3339 `time` (default: the real clock); X-Mock-Now still overrides it per request")
+	fs.StringVar(&o.timezone, "timezone", mockserver.DefaultTimezone, "the service's IANA time `zone`: ExportTimestamp and zone-less filter times are in it")
+	fs.StringVar(&o.fixtures, "fixtures", "", "account tree `file` (YAML) to serve instead of the embedded default; see -dump-fixtures")
+	fs.BoolVar(&o.validateResponses, "validate-responses", true, "validate every response against openapi.yaml before it leaves (a violation becomes a 500 and a log line)")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info (a line per request), warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
+	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, `Usage: %s [flags]
+
+Serves the Spark API "Contacts: Export" (GET /v1/contacts/export and /v1/contacts/export/all)
+offline, with deterministic contacts for a tree of accounts and a token for every role.
+Every flag can also be set by its environment variable (flags win).
+
+Flags:
+`, args[0])
+		fs.VisitAll(func(f *flag.Flag) {
+			name, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(stderr, "  -%s %s\n    \t%s", f.Name, name, usage)
+			if f.DefValue != "" && f.DefValue != "false" {
+				fmt.Fprintf(stderr, " (default %s)", f.DefValue)
+			}
+			fmt.Fprintf(stderr, "\n    \tenv %s\n", envName(f.Name))
+		})
+	}
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = usageError("%s=%q: %v", envName(f.Name), v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return nil, envErr
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &exitError{code: 2, err: err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError("unexpected arguments: %s (all settings are flags; see -h)", strings.Join(fs.Args(), " "))
+	}
+	return o, nil
+}
+
+func newLogger(o *options, stderr io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, usageError("-log-level %q: use debug, info, warn or error", o.logLevel)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	switch o.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(stderr, hopts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(stderr, hopts)), nil
+	}
+	return nil, usageError("-log-format %q: use text or json", o.logFormat)
+}
+
+// run is the whole program: main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.dumpFixtures {
+		_, err := stdout.Write(fixtures.DefaultYAML())
+		return err
+	}
+	log, err := newLogger(o, stderr)
+	if err != nil {
+		return err
+	}
+	cfg := mockserver.DefaultConfig()
+	cfg.Seed = o.seed
+	cfg.ValidateResponses = o.validateResponses
+	cfg.Logger = log
+	loc, err := time.LoadLocation(o.timezone)
+	if err != nil {
+		return usageError("-timezone %q: %v", o.timezone, err)
+	}
+	cfg.Location = loc
+	if o.now != "" {
+		t, err := mockserver.ParseClock(o.now)
+		if err != nil {
+			return usageError("-now %q: must be an RFC 3339 time from 1970 to 2099, like 2026-01-31T13:45:00Z", o.now)
+		}
+		cfg.Clock = func() time.Time { return t }
+	}
+	if o.fixtures != "" {
+		tree, err := fixtures.Load(o.fixtures)
+		if err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("-fixtures: %w", err)}
+		}
+		cfg.Tree = tree
+	}
+	srv, err := mockserver.New(cfg)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if cfg.Clock != nil {
+		srv.Warm(cfg.Clock())
+	} else {
+		srv.Warm(time.Now())
+	}
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	printBanner(stdout, url, srv.Tree(), o)
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// printBanner tells a person where the mock is and which tokens to use.
+func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options) {
+	fmt.Fprintf(w, "sparkmock listening on %s\n", url)
+	fmt.Fprintf(w, "  fixtures: %s   seed: %d   zone: %s   clock: %s\n", tree.Source, o.seed, o.timezone, clockName(o.now))
+	fmt.Fprintf(w, "  try: curl -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", firstPrivate(tree), url)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  TOKEN\tROLE\tSTATUS\tACCOUNT")
+	for _, t := range tree.Tokens {
+		a, _ := tree.Account(t.AccountID)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s (%s)\n", t.Token, t.Role, t.Status, a.Name, a.Type)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}
+
+func clockName(now string) string {
+	if now == "" {
+		return "real"
+	}
+	return "frozen at " + now
+}
+
+func firstPrivate(tree *fixtures.Tree) string {
+	for _, t := range tree.Tokens {
+		if t.Role == fixtures.Private && t.Status == fixtures.Active {
+			return t.Token
+		}
+	}
+	return "<token>"
+}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// start runs the program on 127.0.0.1:0 and returns its URL once /healthz answers.
+func start(t *testing.T, args []string, env map[string]string) (url string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"mockserver", "-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), pw, io.Discard)
+		pw.CloseWithError(fmt.Errorf("run returned: %v", err))
+		done <- err
+	}()
+	lines := bufio.NewScanner(pr)
+	for lines.Scan() {
+		if rest, ok := strings.CutPrefix(lines.Text(), "sparkmock listening on "); ok {
+			url = strings.TrimSpace(rest)
+			break
+		}
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("no listening line: %v", lines.Err())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := http.Get(url + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("/healthz never answered: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return url, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			return errors.New("run did not return after cancel")
+		}
+	}
+}
+
+func get(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("X-SparkApi-User-Agent", "run-test")
+	if token != "" {
+		req.Header.Set("Authorization", "OAuth "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var env struct{ D map[string]any }
+	if err := json.NewDecoder(res.Body).Decode(&env); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	return res.StatusCode, env.D
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	url, stop := start(t, []string{"-now", "2026-11-28T12:00:00Z", "-log-level", "error"}, nil)
+	status, d := get(t, url+"/v1/contacts/export?_limit=3", "private-member-avery")
+	if status != 200 || len(d["Results"].([]any)) != 3 || d["ExportTimestamp"] != "2026-11-28T06:00:00" {
+		t.Errorf("export: %d %v", status, d)
+	}
+	status, d = get(t, url+"/v1/contacts/export/all", "idx-member-avery")
+	if status != 403 || d["Code"] != float64(1500) {
+		t.Errorf("IDX: %d %v", status, d)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestEnvironmentTwins(t *testing.T) {
+	url, stop := start(t, nil, map[string]string{"SPARKMOCK_NOW": "2020-01-01T18:00:00Z", "SPARKMOCK_TIMEZONE": "UTC"})
+	defer stop()
+	_, d := get(t, url+"/v1/contacts/export", "private-member-avery")
+	if d["ExportTimestamp"] != "2020-01-01T18:00:00" {
+		t.Errorf("SPARKMOCK_NOW/SPARKMOCK_TIMEZONE ignored: ExportTimestamp %v", d["ExportTimestamp"])
+	}
+}
+
+func TestSameSeedSameDataAcrossProcesses(t *testing.T) {
+	body := func(seed string) string {
+		url, stop := start(t, []string{"-now", "2026-11-28T12:00:00Z", "-seed", seed, "-log-level", "error"}, nil)
+		defer stop()
+		_, d := get(t, url+"/v1/contacts/export/all?_limit=25", "private-mls")
+		b, _ := json.Marshal(d)
+		return string(b)
+	}
+	a, b, c := body("5"), body("5"), body("6")
+	if a != b {
+		t.Errorf("seed 5 twice: different bodies")
+	}
+	if a == c {
+		t.Errorf("seeds 5 and 6: same bodies")
+	}
+}
+
+func TestBadUsageExitsTwo(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "tree.yaml")
+	if err := os.WriteFile(bad, []byte("epoch: 2010-01-01T00:00:00Z\nasOf: 2026-01-01T00:00:00Z\naccounts:\n  - {id: \"10000000000000000000000001\", name: A, type: Office, contacts: 3, parent: \"42\"}\ntokens:\n  - {token: x, role: Root, account: \"10000000000000000000000001\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{name: "bad fixtures", args: []string{"-fixtures", bad}, want: []string{bad + ":4", "unknown parent 42", bad + ":6", `unknown role "Root"`}},
+		{name: "missing fixtures", args: []string{"-fixtures", filepath.Join(dir, "nope.yaml")}, want: []string{"nope.yaml"}},
+		{name: "bad now", args: []string{"-now", "noon"}, want: []string{"-now"}},
+		{name: "bad zone", args: []string{"-timezone", "Mars/Olympus"}, want: []string{"Mars/Olympus"}},
+		{name: "bad level", args: []string{"-log-level", "loud"}, want: []string{"-log-level"}},
+		{name: "unknown flag", args: []string{"-colour"}, want: []string{"colour"}},
+		{name: "stray argument", args: []string{"serve"}, want: []string{"unexpected arguments"}},
+		{name: "bad env", env: map[string]string{"SPARKMOCK_SEED": "many"}, want: []string{"SPARKMOCK_SEED"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), append([]string{"mockserver"}, tt.args...), func(k string) string { return tt.env[k] }, nil, io.Discard, io.Discard)
+			var ee *exitError
+			if !errors.As(err, &ee) || ee.code != 2 {
+				t.Fatalf("got %v, want an exit code 2 error", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestHelpNamesEveryFlag(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"mockserver", "-h"}, func(string) string { return "" }, nil, io.Discard, &out); err != nil {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, f := range []string{"-addr", "-seed", "-now", "-timezone", "-fixtures", "-validate-responses", "-log-level", "SPARKMOCK_ADDR"} {
+		if !strings.Contains(out.String(), f) {
+			t.Errorf("help lacks %s", f)
+		}
+	}
+}
+
+func TestDumpFixturesRoundTrips(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"mockserver", "-dump-fixtures"}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "mine.yaml")
+	if err := os.WriteFile(path, []byte(out.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, stop := start(t, []string{"-fixtures", path, "-log-level", "error"}, nil)
+	defer stop()
+	if status, _ := get(t, url+"/v1/contacts/export", "private-mls"); status != 200 {
+		t.Errorf("served from the dumped file: %d", status)
+	}
+}

@@ -1,0 +1,90 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+const userAgentHeader = "X-SparkApi-User-Agent"
+
+// requireUserAgent answers 400/1016 when X-SparkApi-User-Agent is missing. It runs before
+// authentication ([choice]: the header is checked on every request, whoever sends it).
+func requireUserAgent() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if strings.TrimSpace(c.Request().Header.Get(userAgentHeader)) == "" {
+				return sparkmock.Errorf(sparkmock.CodeUserAgent,
+					"X-SparkApi-User-Agent header is required: name your application, e.g. X-SparkApi-User-Agent: MyCompany-App/1.0")
+			}
+			return next(c)
+		}
+	}
+}
+
+// bearerToken reads "Authorization: OAuth <token>" or "Authorization: Bearer <token>"
+// (scheme case-insensitive).
+func bearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok {
+		return "", false
+	}
+	if !strings.EqualFold(scheme, "OAuth") && !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// authenticate finds the token of a request: 401 with 1000 (none or unknown), 1020
+// (expired) or 1010 (disabled key).
+func authenticate(tokens func() *fixtures.Tree) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Request().Header.Get(echo.HeaderAuthorization)
+			if h == "" {
+				return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "No credentials: send Authorization: OAuth <access token> (or Bearer <access token>)")
+			}
+			token, ok := bearerToken(h)
+			if !ok {
+				return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "Unsupported Authorization header: use OAuth <access token> or Bearer <access token>")
+			}
+			tok, ok := tokens().LookupToken(token)
+			if !ok {
+				return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "Invalid access token")
+			}
+			switch tok.Status {
+			case fixtures.Expired:
+				return sparkmock.Errorf(sparkmock.CodeExpired, "Access token expired: get a new one")
+			case fixtures.Disabled:
+				return sparkmock.Errorf(sparkmock.CodeKeyDisabled, "API key disabled")
+			}
+			c.Set(ctxToken, tok)
+			return next(c)
+		}
+	}
+}
+
+// requireRole lets only the given role through: the export reads are Private only; the other
+// roles get 403 with 1500 ([choice] of code; 403 is documented).
+func requireRole(role fixtures.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			tok, _ := c.Get(ctxToken).(fixtures.Token)
+			if tok.Role != role {
+				return sparkmock.Errorf(sparkmock.CodeRole, "The %s role may not read %s: only the %s role may", tok.Role, c.Request().URL.Path, role)
+			}
+			return next(c)
+		}
+	}
+}
+
+// methodNotAllowed answers every method but GET on an export path: 405 with Allow: GET,
+// before any authentication ([choice]: the method is never implemented, whoever asks).
+func methodNotAllowed(c echo.Context) error {
+	r := c.Request()
+	return sparkmock.Errorf(sparkmock.CodeMethodNotAllowed, "Method Not Allowed: %s %s (only GET)", r.Method, r.URL.Path).WithHeader("Allow", http.MethodGet)
+}

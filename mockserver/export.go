@@ -1,0 +1,133 @@
+package mockserver
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+// exportTimestampLayout is the seed's form of ExportTimestamp: no zone, the service's zone.
+const exportTimestampLayout = "2006-01-02T15:04:05"
+
+// handleExport serves /contacts/export (all false) and /contacts/export/all (all true).
+func handleExport(s *Server, all bool) echo.HandlerFunc {
+	f := formOwn
+	path := s.apiPrefix + "/contacts/export"
+	if all {
+		f = formAll
+		path += "/all"
+	}
+	return func(c echo.Context) error {
+		w := s.world()
+		q, err := parseQuery(c.QueryParams(), path, all, s.fields)
+		if err != nil {
+			return err
+		}
+		tok, _ := c.Get(ctxToken).(fixtures.Token)
+		ord, ok := w.store.byID[tok.AccountID]
+		if !ok {
+			return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "Invalid access token")
+		}
+		now := requestTime(c)
+		snap := w.store.snapshot(now)
+		var list []entry
+		if all {
+			list = snap.allList(ord)
+		} else {
+			list = snap.ownList(ord)
+		}
+		list, err = s.filterEntries(w.store, list, q, now)
+		if err != nil {
+			return err
+		}
+		list = w.store.sortEntries(list, q.order)
+
+		total := len(list)
+		offset := (q.page - 1) * q.limit
+		if q.useSkip {
+			offset = q.skip
+		}
+		var page []entry
+		if q.pagination != paginationCount && offset < total {
+			page = list[offset:min(offset+q.limit, total)]
+		}
+
+		body, err := s.renderPage(make([]byte, 0, 1024+len(page)*600), c, w.store, f, q, now, page, total)
+		if err != nil {
+			return err
+		}
+		if s.validate != nil {
+			c.Set(ctxProof, body)
+		}
+		return c.Blob(http.StatusOK, contentTypeJSON, body)
+	}
+}
+
+// renderPage writes the export envelope around the page's contacts. With validation on, it
+// validates the envelope (once per distinct skeleton) and every contact (once per version),
+// which together validate the body.
+func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *exportQuery, now time.Time, page []entry, total int) ([]byte, error) {
+	dst = append(dst, `{"D":{"Success":true,"ExportTimestamp":"`...)
+	dst = now.In(st.loc).AppendFormat(dst, exportTimestampLayout)
+	dst = append(dst, `","Results":[`...)
+	prefixEnd := len(dst)
+	for i, e := range page {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		r := st.record(e)
+		start := len(dst)
+		dst = r.appendTo(dst, f, st.books[e.book].ownerMember, q.sel)
+		if s.validate != nil {
+			if err := s.validate.checkItem(r, f, dst[start:], q.sel); err != nil {
+				s.log.Error("generated contact violates openapi.yaml", "id", r.c.ID, "violation", err.Error())
+				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))
+			}
+		}
+	}
+	suffixStart := len(dst)
+	dst = append(dst, ']')
+	if q.pagination != paginationNone {
+		dst = appendPagination(dst, q, total)
+	}
+	dst = append(dst, "}}"...)
+	if s.validate != nil {
+		skeleton := make([]byte, 0, prefixEnd+len(dst)-suffixStart)
+		skeleton = append(skeleton, dst[:prefixEnd]...)
+		skeleton = append(skeleton, dst[suffixStart:]...)
+		if route := routeOf(c); route != nil {
+			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), route, f, skeleton, len(page)); err != nil {
+				s.log.Error("export envelope violates openapi.yaml", "violation", err.Error())
+				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))
+			}
+		}
+	}
+	return dst, nil
+}
+
+// appendPagination writes the Pagination object: TotalPages is 0 for an empty set or a zero
+// page size ([choice]: the documentation gives no rule for _limit=0).
+func appendPagination(dst []byte, q *exportQuery, total int) []byte {
+	pages := 0
+	if q.limit > 0 {
+		pages = (total + q.limit - 1) / q.limit
+	}
+	dst = append(dst, `,"Pagination":{"TotalRows":`...)
+	dst = strconv.AppendInt(dst, int64(total), 10)
+	dst = append(dst, `,"PageSize":`...)
+	dst = strconv.AppendInt(dst, int64(q.limit), 10)
+	dst = append(dst, `,"TotalPages":`...)
+	dst = strconv.AppendInt(dst, int64(pages), 10)
+	if q.useSkip {
+		dst = append(dst, `,"CurrentOffset":`...)
+		dst = strconv.AppendInt(dst, int64(q.skip), 10)
+	} else {
+		dst = append(dst, `,"CurrentPage":`...)
+		dst = strconv.AppendInt(dst, int64(q.page), 10)
+	}
+	return append(dst, '}')
+}

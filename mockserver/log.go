@@ -1,0 +1,100 @@
+package mockserver
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+// RequestIDHeader carries the id of a request, kept from the request when it has a sane one.
+const RequestIDHeader = "X-Request-Id"
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:\-]{1,128}$`)
+
+// requestIDs makes ids unique to this process: a random prefix and a counter.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return &requestIDs{prefix: hex.EncodeToString(b)}
+}
+
+func (r *requestIDs) next() string {
+	n := r.n.Add(1)
+	var buf [8 + 1 + 16]byte
+	copy(buf[:], r.prefix)
+	buf[8] = '-'
+	const digits = "0123456789abcdef"
+	for i := len(buf) - 1; i > 8; i-- {
+		buf[i] = digits[n&0xf]
+		n >>= 4
+	}
+	return string(buf[:])
+}
+
+// logRequests gives every response an X-Request-Id and writes one log line per request.
+func logRequests(log *slog.Logger) echo.MiddlewareFunc {
+	ids := newRequestIDs()
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			req := c.Request()
+			id := req.Header.Get(RequestIDHeader)
+			if !requestIDPattern.MatchString(id) {
+				id = ids.next()
+			}
+			c.Response().Header().Set(RequestIDHeader, id)
+			c.Set(ctxRequestID, id)
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			res := c.Response()
+			level := slog.LevelInfo
+			if res.Status >= 500 {
+				level = slog.LevelError
+			}
+			if !log.Enabled(req.Context(), level) {
+				return nil
+			}
+			attrs := []slog.Attr{
+				slog.String("method", req.Method),
+				slog.String("path", req.URL.Path),
+				slog.Int("status", res.Status),
+				slog.Int64("bytes", res.Size),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("request_id", id),
+			}
+			if code, ok := c.Get(ctxErrorCode).(int); ok {
+				attrs = append(attrs, slog.Int("code", code))
+			}
+			if tok, ok := c.Get(ctxToken).(fixtures.Token); ok {
+				attrs = append(attrs, slog.String("role", string(tok.Role)), slog.String("account", tok.AccountID), slog.String("token", MaskToken(tok.Token)))
+			}
+			log.LogAttrs(req.Context(), level, "request", attrs...)
+			return nil
+		}
+	}
+}
+
+// MaskToken shows enough of a token to tell tokens apart and never the whole of it.
+func MaskToken(t string) string {
+	switch {
+	case t == "":
+		return ""
+	case len(t) <= 8:
+		return t[:1] + strings.Repeat("*", len(t)-1)
+	}
+	return t[:4] + strings.Repeat("*", min(len(t)-8, 12)) + t[len(t)-4:]
+}

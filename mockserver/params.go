@@ -1,0 +1,285 @@
+package mockserver
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	sparkmock "github.com/sparkmock/sparkmock"
+)
+
+// exportQuery is the standard search and paging syntax of one export request, checked.
+type exportQuery struct {
+	limit      int
+	page       int
+	skip       int
+	useSkip    bool
+	pagination int // paginationNone, paginationOn or paginationCount
+	order      []sortKey
+	sel        *selection
+	filter     string
+	hasFilter  bool
+}
+
+const (
+	paginationNone = iota
+	paginationOn
+	paginationCount
+)
+
+// Limits of the contract, section 4.
+const (
+	defaultLimit  = 10
+	maxLimitOwn   = 100 // /contacts/export may go past the usual 25
+	maxLimitAll   = 25
+	maxPage       = 100000
+	maxSkip       = 2500000
+	maxOrderKeys  = 10
+	maxParamValue = 65536 // bounds the work one request can ask for
+)
+
+// standardParams are the parameters parseQuery reads; a request may carry others (the
+// legacy AuthToken and ApiSig, a client's cache buster), which are ignored.
+var standardParams = map[string]bool{
+	"_limit": true, "_page": true, "_pagination": true, "_skip": true,
+	"_orderby": true, "_select": true, "_filter": true, "_expand": true,
+}
+
+func badParam(format string, args ...any) *sparkmock.Error {
+	return sparkmock.Errorf(sparkmock.CodeBadParameter, format, args...)
+}
+
+// parseQuery reads the standard parameters. path names the endpoint in messages; all says
+// whether it is /export/all (max _limit 25) or /export (100).
+func parseQuery(values url.Values, path string, all bool, fields *fieldSet) (*exportQuery, error) {
+	q := &exportQuery{limit: defaultLimit, page: 1}
+	for name, vs := range values {
+		if !standardParams[name] {
+			continue
+		}
+		if len(vs) > 1 {
+			// [choice] a standard parameter given twice is ambiguous: rejected, not first-wins.
+			return nil, badParam("%s is given %d times; give it once", name, len(vs))
+		}
+		if len(vs[0]) > maxParamValue {
+			return nil, badParam("%s is %d bytes long; at most %d", name, len(vs[0]), maxParamValue)
+		}
+	}
+	if _, ok := values["_expand"]; ok {
+		// [choice] the export has no expansions.
+		return nil, badParam("_expand is not supported here: contacts export has no expansions")
+	}
+	maxLimit := maxLimitOwn
+	if all {
+		maxLimit = maxLimitAll
+	}
+	var err error
+	if v, ok := first(values, "_limit"); ok {
+		// [choice] out of range is rejected, not clamped.
+		if q.limit, err = intParam("_limit", v, 0, maxLimit, path); err != nil {
+			return nil, err
+		}
+	}
+	_, hasPage := values["_page"]
+	_, hasSkip := values["_skip"]
+	if hasPage && hasSkip {
+		// [choice] two ways to say where a page starts: pick one.
+		return nil, badParam("_page and _skip cannot be used together: give one of them")
+	}
+	if v, ok := first(values, "_page"); ok {
+		if q.page, err = intParam("_page", v, 1, maxPage, path); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := first(values, "_skip"); ok {
+		if q.skip, err = intParam("_skip", v, 0, maxSkip, path); err != nil {
+			return nil, err
+		}
+		q.useSkip = true
+	}
+	if v, ok := first(values, "_pagination"); ok {
+		switch v {
+		case "0":
+			q.pagination = paginationNone
+		case "1":
+			q.pagination = paginationOn
+		case "count":
+			q.pagination = paginationCount
+		default:
+			return nil, badParam("_pagination must be 0, 1 or count, not %q", v)
+		}
+	}
+	if v, ok := first(values, "_orderby"); ok {
+		if q.order, err = parseOrder(v, fields); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := first(values, "_select"); ok {
+		if q.sel, err = parseSelect(v, fields); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := first(values, "_filter"); ok {
+		q.filter, q.hasFilter = v, true
+	}
+	return q, nil
+}
+
+func first(values url.Values, name string) (string, bool) {
+	vs, ok := values[name]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+func intParam(name, v string, lo, hi int, path string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < lo || n > hi || strings.TrimSpace(v) != v {
+		return 0, badParam("%s must be an integer from %d to %d on %s, not %q", name, lo, hi, path, v)
+	}
+	return n, nil
+}
+
+// sortKey is one field of _orderby.
+type sortKey struct {
+	field int    // generator ordinal, or -1 for a spec field the generator never writes
+	name  string // as the spec spells it
+	desc  bool
+}
+
+func splitList(param, v string) ([]string, error) {
+	parts := strings.Split(v, ",")
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return nil, badParam("%s has an empty item in %q", param, v)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func parseOrder(v string, fields *fieldSet) ([]sortKey, error) {
+	names, err := splitList("_orderby", v)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) > maxOrderKeys {
+		return nil, badParam("_orderby has %d fields; at most %d", len(names), maxOrderKeys)
+	}
+	keys := make([]sortKey, 0, len(names))
+	seen := map[string]bool{}
+	for _, n := range names {
+		k := sortKey{}
+		switch n[0] {
+		case '-':
+			k.desc, n = true, strings.TrimSpace(n[1:])
+		case '+':
+			n = strings.TrimSpace(n[1:])
+		}
+		kind, ok := fields.kind(n)
+		if !ok {
+			return nil, badParam("_orderby: unknown field %q%s", n, suggest(n, fields))
+		}
+		if kind == sparkmock.KindStringList {
+			// [choice] a list has no natural order.
+			return nil, badParam("_orderby: %s is a list and cannot be sorted on", n)
+		}
+		if seen[n] {
+			return nil, badParam("_orderby names %s twice", n)
+		}
+		seen[n] = true
+		k.name = n
+		if o, ok := fields.ordinal[n]; ok {
+			k.field = o
+		} else {
+			k.field = -1
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// selection is the set of members _select keeps, by generator ordinal.
+type selection struct{ bits uint64 }
+
+func (s *selection) has(f int) bool { return s.bits&(1<<uint(f)) != 0 }
+
+func parseSelect(v string, fields *fieldSet) (*selection, error) {
+	names, err := splitList("_select", v)
+	if err != nil {
+		return nil, err
+	}
+	// [choice] Id and ResourceUri are always returned.
+	sel := &selection{bits: 1<<fID | 1<<fResourceURI}
+	for _, n := range names {
+		if _, ok := fields.kind(n); !ok {
+			return nil, badParam("_select: unknown field %q%s", n, suggest(n, fields))
+		}
+		if o, ok := fields.ordinal[n]; ok {
+			sel.bits |= 1 << uint(o)
+		}
+	}
+	return sel, nil
+}
+
+// suggest names the closest known field, for messages a person can act on: the same name in
+// another case, or one a few edits away from the whole name or from its last words
+// ("Emial" → "PrimaryEmail").
+func suggest(name string, fields *fieldSet) string {
+	lower := strings.ToLower(name)
+	best, bestDist := "", max(1, len(name)/3)+1
+	for f := range fields.kinds {
+		if strings.EqualFold(f, name) {
+			return " (did you mean " + strconv.Quote(f) + "?)"
+		}
+		for _, tail := range camelTails(f) {
+			if d := editDistance(strings.ToLower(tail), lower); d < bestDist || d == bestDist && f < best {
+				best, bestDist = f, d
+			}
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + strconv.Quote(best) + "?)"
+}
+
+// camelTails returns a name and each of its camel-case suffixes: PrimaryEmail, Email.
+func camelTails(name string) []string {
+	tails := []string{name}
+	for i := 1; i < len(name); i++ {
+		if name[i] >= 'A' && name[i] <= 'Z' {
+			tails = append(tails, name[i:])
+		}
+	}
+	return tails
+}
+
+// editDistance is the optimal string alignment distance: insertions, deletions,
+// substitutions and transpositions of neighbours each count one.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}

@@ -1,0 +1,49 @@
+package mockserver
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+// notAllowed are the methods an export path answers with 405: POST, PUT and DELETE as
+// documented, PATCH and the rest by [choice].
+var notAllowed = []string{
+	http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch,
+	http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodConnect,
+}
+
+// routes lists every route of the server.
+func (s *Server) routes(e *echo.Echo) {
+	e.Use(logRequests(s.log))
+	if s.validate != nil {
+		e.Use(validateResponses(s.validate, s.log))
+	}
+	e.Use(recoverPanics(s.log))
+
+	tree := func() *fixtures.Tree { return s.world().tree }
+	exportChain := []echo.MiddlewareFunc{
+		requireUserAgent(),
+		authenticate(tree),
+		requireRole(fixtures.Private),
+		requestClock(s.clock),
+		validateRequests(s.requests),
+	}
+	for _, r := range []struct {
+		path string
+		all  bool
+	}{
+		{s.apiPrefix + "/contacts/export", false},
+		{s.apiPrefix + "/contacts/export/all", true},
+	} {
+		e.GET(r.path, handleExport(s, r.all), exportChain...)
+		for _, m := range notAllowed {
+			e.Add(m, r.path, methodNotAllowed)
+		}
+	}
+
+	e.GET("/healthz", handleHealthz())
+	e.GET("/_mock/accounts", handleAccounts(s), requestClock(s.clock))
+	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+}

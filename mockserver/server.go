@@ -1,0 +1,172 @@
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // the service zone must load in a scratch container too
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+// DefaultSeed is the seed everyone gets unless they ask for another, so two users of the
+// default data see the same contacts.
+const DefaultSeed = 20120614
+
+// DefaultTimezone is the service's zone: the real service is in US Central time.
+const DefaultTimezone = "America/Chicago"
+
+// APIPrefix is the version prefix of every Spark path.
+const APIPrefix = "/v1"
+
+// Config is what a Server is built from.
+type Config struct {
+	// Tree is the account tree; nil means the embedded default.
+	Tree *fixtures.Tree
+	// Seed makes the contacts; the same seed and tree give the same contacts everywhere.
+	Seed int64
+	// Clock is the server's clock; nil means the wall clock. A request may ask for another
+	// time with X-Mock-Now.
+	Clock func() time.Time
+	// Location is the service's time zone (ExportTimestamp, zone-less filter times); nil
+	// means America/Chicago.
+	Location *time.Location
+	// ValidateResponses holds every response until it has been validated against the spec.
+	ValidateResponses bool
+	// Logger gets one line per request; nil discards.
+	Logger *slog.Logger
+	// Spec is the contract; nil means the embedded openapi.yaml.
+	Spec *openapi3.T
+}
+
+// DefaultConfig returns the configuration of `mockserver` without flags.
+func DefaultConfig() Config {
+	return Config{Seed: DefaultSeed, ValidateResponses: true}
+}
+
+// Server is the mock: an http.Handler serving the contract.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	echo      *echo.Echo
+	fields    *fieldSet
+	validate  *validator // nil when response validation is off
+	requests  *validator // request validation is always on
+	apiPrefix string
+	clock     func() time.Time
+	data      atomic.Pointer[world]
+}
+
+// world is the data the server answers from; it is swapped as a whole on reload.
+type world struct {
+	tree  *fixtures.Tree
+	store *store
+}
+
+// New checks cfg and builds the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Tree == nil {
+		tree, err := fixtures.Default()
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: default fixtures: %w", err)
+		}
+		cfg.Tree = tree
+	}
+	if cfg.Location == nil {
+		loc, err := time.LoadLocation(DefaultTimezone)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: time zone %s: %w", DefaultTimezone, err)
+		}
+		cfg.Location = loc
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Spec == nil {
+		doc, err := sparkmock.LoadSpec(context.Background(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+		cfg.Spec = doc
+	}
+	specFields, err := sparkmock.ContactFields(cfg.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	fields, err := newFieldSet(specFields)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	v, err := newValidator(cfg.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock}
+	if cfg.ValidateResponses {
+		s.validate = v
+	}
+	st, err := newStore(cfg.Tree, cfg.Seed, cfg.Location, s.apiPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	s.data.Store(&world{tree: cfg.Tree, store: st})
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(io.Discard)
+	e.HTTPErrorHandler = errorHandler
+	s.echo = e
+	s.routes(e)
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+func (s *Server) world() *world { return s.data.Load() }
+
+// Tree returns the account tree the server answers from.
+func (s *Server) Tree() *fixtures.Tree { return s.world().tree }
+
+// Location returns the service's time zone.
+func (s *Server) Location() *time.Location { return s.cfg.Location }
+
+// Warm builds what the first request at time t would otherwise build (the snapshot of every
+// book), so a large tree answers fast from the first request on.
+func (s *Server) Warm(t time.Time) {
+	w := s.world()
+	snap := w.store.snapshot(t.Truncate(time.Second))
+	for ord := range w.store.books {
+		snap.allList(ord)
+	}
+}
+
+// recoverPanics turns a panic into a 500 envelope; the stack goes to the log, never to the
+// client.
+func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					if e, ok := p.(error); ok && errors.Is(e, http.ErrAbortHandler) {
+						panic(p)
+					}
+					log.Error("panic while serving a request", "method", c.Request().Method, "path", c.Request().URL.Path, "panic", fmt.Sprint(p), "stack", string(stack()))
+					err = sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error")
+				}
+			}()
+			return next(c)
+		}
+	}
+}

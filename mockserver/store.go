@@ -1,0 +1,193 @@
+package mockserver
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+// store holds what the server knows about contacts: per account, the book of the clock
+// model and the records generated so far, and per second of the clock, snapshots of which
+// contacts exist and at which version. Everything in it is derived from (seed, tree, time)
+// and can be rebuilt; it only saves work.
+type store struct {
+	tree      *fixtures.Tree
+	gen       *fixtures.Generator
+	loc       *time.Location
+	apiPrefix string
+	books     []*bookCache
+	byID      map[string]int
+
+	mu    sync.Mutex
+	snaps map[int64]*snapshot
+	order []int64 // snapshot times, oldest first, for eviction
+}
+
+// maxSnapshots bounds the snapshots kept: a frozen clock needs one, a real clock one a second.
+const maxSnapshots = 8
+
+type bookCache struct {
+	ord         int
+	account     fixtures.Account
+	book        *fixtures.Book
+	ownerMember []byte
+
+	mu    sync.Mutex
+	slots atomic.Pointer[[]*slot]
+}
+
+// slot is one contact of a book: its id (which never changes) and its latest record.
+type slot struct {
+	id  string
+	rec atomic.Pointer[record]
+}
+
+func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix string) (*store, error) {
+	gen, err := fixtures.NewGenerator(tree, seed)
+	if err != nil {
+		return nil, err
+	}
+	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, snaps: map[int64]*snapshot{}}
+	for i, a := range tree.Accounts {
+		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID)}
+		empty := []*slot{}
+		bc.slots.Store(&empty)
+		s.books = append(s.books, bc)
+		s.byID[a.ID] = i
+	}
+	return s, nil
+}
+
+// slots returns the first n slots of the book, growing it as the clock moves on.
+func (b *bookCache) slotsUpTo(n int) []*slot {
+	cur := *b.slots.Load()
+	if n <= len(cur) {
+		return cur[:n]
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	cur = *b.slots.Load()
+	if n <= len(cur) {
+		return cur[:n]
+	}
+	grown := make([]*slot, n, max(n, len(cur)+len(cur)/4))
+	copy(grown, cur)
+	for i := len(cur); i < n; i++ {
+		grown[i] = &slot{id: b.book.ID(i)}
+	}
+	b.slots.Store(&grown)
+	return grown
+}
+
+// entry is one contact of a snapshot: enough to filter on ModificationTimestamp, Id and
+// OwnerId, to put it in the default order, and to find its record.
+type entry struct {
+	mod     int64 // ModificationTimestamp, unix seconds
+	id      string
+	book    int32
+	index   int32
+	version int32
+}
+
+// defaultLess is the default order: ModificationTimestamp ascending, then Id ascending
+// ([choice]: the documentation names no order).
+func defaultLess(a, b entry) int {
+	if c := cmp.Compare(a.mod, b.mod); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// snapshot is the state of every book at one second: which contacts exist, at which version,
+// in the default order. Lists are built on first use.
+type snapshot struct {
+	t     int64
+	store *store
+	own   []onceList // per account: its own contacts
+	all   []onceList // per account: its own and every controlled account's
+}
+
+type onceList struct {
+	once sync.Once
+	list []entry
+}
+
+func (s *store) snapshot(t time.Time) *snapshot {
+	sec := t.Unix()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if snap, ok := s.snaps[sec]; ok {
+		return snap
+	}
+	snap := &snapshot{t: sec, store: s, own: make([]onceList, len(s.books)), all: make([]onceList, len(s.books))}
+	s.snaps[sec] = snap
+	s.order = append(s.order, sec)
+	if len(s.order) > maxSnapshots {
+		delete(s.snaps, s.order[0])
+		s.order = s.order[1:]
+	}
+	return snap
+}
+
+// ownList returns the contacts of one account in the default order.
+func (sn *snapshot) ownList(ord int) []entry {
+	ol := &sn.own[ord]
+	ol.once.Do(func() {
+		b := sn.store.books[ord]
+		n := b.book.Count(sn.t)
+		slots := b.slotsUpTo(n)
+		list := make([]entry, n)
+		for i := 0; i < n; i++ {
+			v, mod := b.book.Version(i, sn.t)
+			list[i] = entry{mod: mod, id: slots[i].id, book: int32(ord), index: int32(i), version: int32(v)}
+		}
+		slices.SortFunc(list, defaultLess)
+		ol.list = list
+	})
+	return ol.list
+}
+
+// allList returns the contacts of an account and of every account under its control, in
+// the default order.
+func (sn *snapshot) allList(ord int) []entry {
+	ol := &sn.all[ord]
+	ol.once.Do(func() {
+		ids := sn.store.tree.Controlled(sn.store.books[ord].account.ID)
+		if len(ids) == 1 {
+			ol.list = sn.ownList(ord)
+			return
+		}
+		lists := make([][]entry, 0, len(ids))
+		total := 0
+		for _, id := range ids {
+			l := sn.ownList(sn.store.byID[id])
+			lists = append(lists, l)
+			total += len(l)
+		}
+		merged := make([]entry, 0, total)
+		for _, l := range lists {
+			merged = append(merged, l...)
+		}
+		slices.SortFunc(merged, defaultLess)
+		ol.list = merged
+	})
+	return ol.list
+}
+
+// record returns the record of an entry, generating and encoding it on first use.
+func (s *store) record(e entry) *record {
+	b := s.books[e.book]
+	sl := b.slotsUpTo(int(e.index) + 1)[e.index]
+	if r := sl.rec.Load(); r != nil && r.c.Version == int(e.version) {
+		return r
+	}
+	r := newRecord(b.book.Contact(int(e.index), int(e.version)), s.apiPrefix, s.loc)
+	// Two requests may race to store the same version: both records are byte-identical.
+	// A request at an older time may store an older version; the next request fixes that.
+	sl.rec.Store(r)
+	return r
+}

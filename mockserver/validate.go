@@ -1,0 +1,367 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
+)
+
+// validator checks requests and responses against openapi.yaml. Everything it needs is
+// built once, at start-up.
+type validator struct {
+	doc         *openapi3.T
+	router      routers.Router
+	literal     map[string]*routers.Route // "METHOD /path" for paths without parameters
+	errorSchema *openapi3.Schema
+	item        [2]*openapi3.Schema // the contact of /export and of /export/all
+	maxResults  [2]int
+
+	skeletons verdictCache // envelope skeletons already validated, by route and bytes
+	projected verdictCache // _select projections already validated
+}
+
+func newValidator(doc *openapi3.T) (*validator, error) {
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("openapi router: %w", err)
+	}
+	v := &validator{doc: doc, router: router, literal: map[string]*routers.Route{}}
+	for path, item := range doc.Paths.Map() {
+		if strings.Contains(path, "{") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			v.literal[method+" "+path] = &routers.Route{Spec: doc, Server: doc.Servers[0], Path: path, PathItem: item, Method: method, Operation: op}
+		}
+	}
+	schema := func(name string) (*openapi3.Schema, error) {
+		ref, ok := doc.Components.Schemas[name]
+		if !ok || ref.Value == nil {
+			return nil, fmt.Errorf("openapi.yaml has no components.schemas.%s", name)
+		}
+		return ref.Value, nil
+	}
+	if v.errorSchema, err = schema("ErrorEnvelope"); err != nil {
+		return nil, err
+	}
+	for f, name := range map[form]string{formOwn: "ExportEnvelope", formAll: "ExportAllEnvelope"} {
+		env, err := schema(name)
+		if err != nil {
+			return nil, err
+		}
+		results := env.Properties["D"].Value.Properties["Results"].Value
+		if results.UniqueItems {
+			// Item-by-item validation cannot see duplicates; the shortcut would be unsound.
+			return nil, fmt.Errorf("%s.D.Results has uniqueItems: the piecewise validation does not support it", name)
+		}
+		v.item[f] = results.Items.Value
+		v.maxResults[f] = -1
+		if results.MaxItems != nil {
+			v.maxResults[f] = int(*results.MaxItems)
+		}
+	}
+	return v, nil
+}
+
+// route finds the operation of a request, or nil when the spec has none.
+func (v *validator) route(req *http.Request) *routers.Route {
+	if r, ok := v.literal[req.Method+" "+req.URL.Path]; ok {
+		return r
+	}
+	r, _, err := v.router.FindRoute(req)
+	if err != nil {
+		return nil
+	}
+	return r
+}
+
+// requestOptions: authentication is the auth middleware's business (it answers with Spark
+// codes) and runs first; the validator only confirms credentials are there.
+var requestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true, SkipSettingDefaults: true}
+
+// checkRequest validates a request against its operation and turns a violation into the
+// Spark error the contract names: 1016 for the user agent header, 1053 for a parameter.
+func (v *validator) checkRequest(ctx context.Context, req *http.Request, route *routers.Route) *sparkmock.Error {
+	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: requestOptions})
+	if err == nil {
+		return nil
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Parameter != nil {
+		if strings.EqualFold(re.Parameter.Name, "X-SparkApi-User-Agent") {
+			return sparkmock.Errorf(sparkmock.CodeUserAgent, "X-SparkApi-User-Agent header is required: name your application, e.g. X-SparkApi-User-Agent: MyCompany-App/1.0")
+		}
+		reason := re.Reason
+		var se *openapi3.SchemaError
+		var pe *openapi3filter.ParseError
+		switch {
+		case errors.As(re.Err, &se):
+			reason = se.Reason
+		case errors.As(re.Err, &pe) && re.Parameter.Schema != nil && re.Parameter.Schema.Value != nil:
+			reason = "must be an " + strings.Join(re.Parameter.Schema.Value.Type.Slice(), " or ")
+		case re.Err != nil && reason == "":
+			reason = re.Err.Error()
+		}
+		value := req.URL.Query().Get(re.Parameter.Name)
+		return sparkmock.Errorf(sparkmock.CodeBadParameter, "Invalid %s %q: %s", re.Parameter.Name, value, reason)
+	}
+	return sparkmock.Errorf(sparkmock.CodeBadParameter, "Invalid request: %v", err)
+}
+
+var responseOptions = &openapi3filter.Options{IncludeResponseStatus: true}
+
+// checkResponse validates a whole buffered response the slow, general way.
+func (v *validator) checkResponse(ctx context.Context, req *http.Request, route *routers.Route, status int, header http.Header, body []byte) error {
+	if route == nil {
+		if status < 400 {
+			return nil // mock-only surface (/healthz, /_mock/…): not part of the contract
+		}
+		return v.checkErrorBody(body)
+	}
+	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: requestOptions},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                responseOptions,
+	})
+}
+
+func (v *validator) checkErrorBody(body []byte) error {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return fmt.Errorf("error body is not JSON: %w", err)
+	}
+	return v.errorSchema.VisitJSON(doc)
+}
+
+// checkItem validates one contact as written for a form, once per record and form; a
+// projection (_select) once per record, form and selection.
+func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) error {
+	if sel == nil {
+		switch r.valid[f].Load() {
+		case 1:
+			return nil
+		case 2:
+			return fmt.Errorf("contact %s does not match the %s contact schema", r.c.ID, formName[f])
+		}
+	} else if ok, seen := v.projected.get(projectionKey(r, f, sel)); seen {
+		if ok {
+			return nil
+		}
+		return fmt.Errorf("contact %s (selected) does not match the %s contact schema", r.c.ID, formName[f])
+	}
+	var doc any
+	err := json.Unmarshal(item, &doc)
+	if err == nil {
+		err = v.item[f].VisitJSON(doc)
+	}
+	verdict := uint32(1)
+	if err != nil {
+		verdict = 2
+	}
+	if sel == nil {
+		r.valid[f].Store(verdict)
+	} else {
+		v.projected.put(projectionKey(r, f, sel), err == nil)
+	}
+	if err != nil {
+		return fmt.Errorf("contact %s does not match the %s contact schema: %w", r.c.ID, formName[f], err)
+	}
+	return nil
+}
+
+var formName = [2]string{formOwn: "/export", formAll: "/export/all"}
+
+func projectionKey(r *record, f form, sel *selection) string {
+	return fmt.Sprintf("%p/%d/%x", r, f, sel.bits)
+}
+
+// checkSkeleton validates the envelope of a page with its Results emptied, once per distinct
+// skeleton; with every item validated on its own and the item count within maxItems, that
+// is the whole body validated.
+func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, route *routers.Route, f form, skeleton []byte, items int) error {
+	if max := v.maxResults[f]; max >= 0 && items > max {
+		return fmt.Errorf("results: %d items, the schema allows at most %d", items, max)
+	}
+	key := route.Method + " " + route.Path + "\x00" + string(skeleton)
+	if ok, seen := v.skeletons.get(key); seen {
+		if ok {
+			return nil
+		}
+		return fmt.Errorf("the envelope does not match openapi.yaml")
+	}
+	h := http.Header{"Content-Type": []string{contentTypeJSON}}
+	err := v.checkResponse(ctx, req, route, http.StatusOK, h, skeleton)
+	v.skeletons.put(key, err == nil)
+	return err
+}
+
+// verdictCache remembers validation verdicts; it forgets everything when full, which only
+// costs re-validation.
+type verdictCache struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+const maxVerdicts = 1 << 16
+
+func (c *verdictCache) get(key string) (ok, seen bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ok, seen = c.m[key]
+	return ok, seen
+}
+
+func (c *verdictCache) put(key string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxVerdicts {
+		c.m = make(map[string]bool)
+	}
+	c.m[key] = ok
+}
+
+// Context keys the middleware and handlers share.
+const (
+	ctxRoute     = "sparkmock.route"
+	ctxProof     = "sparkmock.proof"
+	ctxErrorCode = "sparkmock.code"
+	ctxToken     = "sparkmock.token"
+	ctxNow       = "sparkmock.now"
+	ctxRequestID = "sparkmock.request-id"
+)
+
+// bufferedWriter holds a response until it has been validated.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *bufferedWriter) Header() http.Header { return w.header }
+func (w *bufferedWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+func (w *bufferedWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(p)
+}
+
+var bufferPool = sync.Pool{New: func() any { return &bufferedWriter{header: http.Header{}} }}
+
+// validateResponses is the middleware that holds every response back until it has been
+// validated against openapi.yaml. A response that breaks the contract is logged and
+// replaced by a 500 envelope, so a bug in the mock can never pass silently.
+func validateResponses(v *validator, log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			route := v.route(req)
+			c.Set(ctxRoute, route)
+			res := c.Response()
+			orig := res.Writer
+			bw := bufferPool.Get().(*bufferedWriter)
+			res.Writer = bw
+			defer func() {
+				res.Writer = orig
+				clear(bw.header)
+				bw.status = 0
+				bw.body.Reset()
+				bufferPool.Put(bw)
+			}()
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			status := bw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			body := bw.body.Bytes()
+			var verr error
+			if proof, ok := c.Get(ctxProof).([]byte); ok && status == http.StatusOK && bytes.Equal(proof, body) {
+				// The page was assembled from a validated skeleton and validated items.
+			} else {
+				verr = v.checkResponse(req.Context(), req, route, status, bw.header, body)
+			}
+			res.Writer = orig
+			if verr != nil {
+				log.Error("response violates openapi.yaml; answering 500 instead",
+					"method", req.Method, "path", req.URL.Path, "status", status, "violation", verr.Error(), "body", truncate(body, 2048))
+				res.Committed = false
+				res.Status = 0
+				res.Size = 0
+				c.Set(ctxErrorCode, sparkmock.CodeInternal)
+				msg := "Internal server error: the mock's response broke openapi.yaml (" + firstLine(verr.Error()) + ")"
+				return c.Blob(http.StatusInternalServerError, contentTypeJSON, appendError(nil, sparkmock.Errorf(sparkmock.CodeInternal, "%s", msg)))
+			}
+			h := orig.Header()
+			for k, vs := range bw.header {
+				h[k] = vs
+			}
+			orig.WriteHeader(status)
+			_, err := orig.Write(body)
+			return err
+		}
+	}
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// routeOf returns the spec operation validateResponses found for the request.
+func routeOf(c echo.Context) *routers.Route {
+	r, _ := c.Get(ctxRoute).(*routers.Route)
+	return r
+}
+
+// validateRequests checks parameters and headers against the operation's declaration in
+// openapi.yaml; a violation becomes 1053 (or 1016 for the user agent header).
+func validateRequests(v *validator) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			route := routeOf(c)
+			if route == nil {
+				route = v.route(c.Request())
+			}
+			if route != nil {
+				if err := v.checkRequest(c.Request().Context(), c.Request(), route); err != nil {
+					return err
+				}
+			}
+			return next(c)
+		}
+	}
+}
