@@ -181,7 +181,8 @@ func (p *parser) parsePrimary() Node {
 			p.limit(t, fmt.Sprintf("parentheses nest more than %d levels", MaxDepth))
 		}
 		if p.depth > maxNesting {
-			p.unexpected(t, fmt.Sprintf("at most %d levels of parentheses", MaxDepth))
+			// The depth limit is already reported; stop rather than recurse on hostile input.
+			p.fatal = true
 			return nil
 		}
 		x := p.parseOr()
