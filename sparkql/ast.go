@@ -12,12 +12,19 @@ type Op int
 
 // The comparison operators of the language.
 const (
+	// Eq is equal; with a list, equal to any of the values.
 	Eq Op = iota + 1
+	// Ne is not equal; with a list, equal to none of the values. A missing field fails it.
 	Ne
+	// Gt is greater than.
 	Gt
+	// Ge is greater than or equal.
 	Ge
+	// Lt is less than.
 	Lt
+	// Le is less than or equal.
 	Le
+	// Bt is between low,high, both included.
 	Bt
 )
 
@@ -36,8 +43,11 @@ type Conj int
 
 // The binary conjunctions. AndNot is the infix Not: "a Not b" means a and not b.
 const (
+	// And is the conjunction; it binds tighter than Or.
 	And Conj = iota + 1
+	// Or is the disjunction.
 	Or
+	// AndNot is "a Not b": a and not b, binding like And.
 	AndNot
 )
 
@@ -90,13 +100,21 @@ type Kind int
 
 // The kinds of values.
 const (
+	// KindString is a quoted string: 'abc'.
 	KindString Kind = iota + 1
+	// KindInteger is an integer: 42, -7.
 	KindInteger
+	// KindDecimal is a decimal: 4.2, -1.5e3.
 	KindDecimal
+	// KindDate is a date: 2024-01-31.
 	KindDate
+	// KindDateTime is a datetime: 2024-01-31T13:45:00-05:00.
 	KindDateTime
+	// KindBoolean is true or false.
 	KindBoolean
+	// KindNull is NULL.
 	KindNull
+	// KindCall is a function call: days(-7).
 	KindCall
 )
 
@@ -124,9 +142,13 @@ type StringMatch int
 
 // The ways a string value matches: exactly, or as contains(), startswith() or endswith().
 const (
+	// MatchExact compares the whole string.
 	MatchExact StringMatch = iota
+	// MatchContains is contains('x'): the field contains x.
 	MatchContains
+	// MatchPrefix is startswith('x').
 	MatchPrefix
+	// MatchSuffix is endswith('x').
 	MatchSuffix
 )
 

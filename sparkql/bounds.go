@@ -2,7 +2,8 @@ package sparkql
 
 import "time"
 
-// TimeRange is a range of instants. A zero Lo (or Hi) means no lower (upper) bound.
+// TimeRange is a range of instants. A zero Lo (or Hi) means no lower (upper) bound; a bound at
+// the zero instant itself (0001-01-01T00:00:00Z) is thereby dropped, which only widens the range.
 type TimeRange struct {
 	Lo, Hi         time.Time
 	LoIncl, HiIncl bool
@@ -27,11 +28,12 @@ func (r TimeRange) Contains(t time.Time) bool {
 // called on each candidate. The range may be empty (Lo after Hi), and then nothing matches.
 //
 // Only conditions reached from the root through And, the left side of an infix Not, and
-// parentheses count; Or, Not, Ne, NULL, tolower/toupper and other fields are ignored. Among
+// parentheses count; Or, Not, Ne, NULL and other fields are ignored. Among
 // them Gt, Ge, Lt, Le, Bt and Eq (the hull of its list) with datetimes bound by instant, and
 // with dates by the instants of the calendar day in Options.Location. ok is false when no
 // condition bounds field, or when field is not a DateTime field of the filter.
 func (q *Query) TimeBounds(field string) (bounds TimeRange, ok bool) {
+	// Choice: only DateTime fields get bounds; a Date field's values are days without an instant.
 	if q.types[field] != DateTime {
 		return TimeRange{}, false
 	}
@@ -79,6 +81,7 @@ func (q *Query) collectBounds(e evaluator, field string, b *rangeBuilder) {
 		}
 		switch e.op {
 		case Eq:
+			// An Eq list bounds by its hull: from its earliest value to its latest.
 			lo, hi := e.spans[0], e.spans[0]
 			for _, s := range e.spans[1:] {
 				if s.lo.Before(lo.lo) {

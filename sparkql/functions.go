@@ -12,18 +12,20 @@ var valueFuncs = map[string]struct {
 	arg   Kind
 	usage string
 }{
-	"now":        {0, "now()"},
-	"days":       {KindInteger, "days(-7)"},
-	"months":     {KindInteger, "months(-1)"},
-	"years":      {KindInteger, "years(-1)"},
-	"hours":      {KindInteger, "hours(-6)"},
-	"minutes":    {KindInteger, "minutes(-30)"},
-	"seconds":    {KindInteger, "seconds(-90)"},
+	"now":     {0, "now()"},
+	"days":    {KindInteger, "days(-7)"},
+	"months":  {KindInteger, "months(-1)"},
+	"years":   {KindInteger, "years(-1)"},
+	"hours":   {KindInteger, "hours(-6)"},
+	"minutes": {KindInteger, "minutes(-30)"},
+	"seconds": {KindInteger, "seconds(-90)"},
+	// Choice: contains/startswith/endswith also work on StringList fields (any/no element) and with tolower().
 	"contains":   {KindString, "contains('smith')"},
 	"startswith": {KindString, "startswith('smi')"},
 	"endswith":   {KindString, "endswith('th')"},
-	"tolower":    {KindString, "tolower('ABC')"},
-	"toupper":    {KindString, "toupper('abc')"},
+	// Choice: as in the reference, tolower/toupper also take a string literal on the value side.
+	"tolower": {KindString, "tolower('ABC')"},
+	"toupper": {KindString, "toupper('abc')"},
 }
 
 // fieldFuncs are the functions that may be applied to the field side of a condition.
@@ -32,6 +34,7 @@ var fieldFuncs = map[string]bool{"tolower": true, "toupper": true}
 const supportedFuncs = "now, days, months, years, hours, minutes, seconds, contains, startswith, endswith, tolower, toupper"
 
 // maxYear bounds the dates functions may produce, so that no arithmetic overflows.
+// Choice: a function whose result falls outside years 0000-9999 is an error (1040).
 const maxYear = 9999
 
 // callValue resolves a value-side function call whose arguments are already literals.

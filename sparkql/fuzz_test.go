@@ -106,3 +106,44 @@ func checkBounds(t *testing.T, q *sparkql.Query) {
 		}
 	}
 }
+
+// FuzzMatchFold checks the allocation-free tolower()/toupper() comparisons against the
+// strings package applied to the record's value.
+func FuzzMatchFold(f *testing.F) {
+	f.Add("Ann Smith", "smith")
+	f.Add("ÇA VA", "ça")
+	f.Add("İstanbul", "i̇s")
+	f.Add("\xffABC", "\uFFFDa")
+	f.Add("", "")
+	f.Add("ǅ", "ǆ")
+	f.Fuzz(func(t *testing.T, value, lit string) {
+		for _, fn := range []struct {
+			name string
+			fold func(string) string
+		}{{"tolower", strings.ToLower}, {"toupper", strings.ToUpper}} {
+			v := fn.fold(value)
+			want := map[string]bool{
+				"Eq '%s'":             v == lit,
+				"Gt '%s'":             v > lit,
+				"Le '%s'":             v <= lit,
+				"Eq contains('%s')":   strings.Contains(v, lit),
+				"Eq startswith('%s')": strings.HasPrefix(v, lit),
+				"Eq endswith('%s')":   strings.HasSuffix(v, lit),
+			}
+			for cond, w := range want {
+				filter := fn.name + "(GivenName) " + strings.Replace(cond, "'%s'", quoteLit(lit), 1)
+				q, err := sparkql.Parse(filter, testSchema, testOptions)
+				if err != nil {
+					return // lit is not valid UTF-8
+				}
+				if got := q.Match(sparkql.MapRecord{"GivenName": value}); got != w {
+					t.Fatalf("%s on %q = %v, want %v", filter, value, got, w)
+				}
+			}
+		}
+	})
+}
+
+func quoteLit(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}

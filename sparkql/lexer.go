@@ -127,6 +127,7 @@ func quote(s string) string {
 	return b.String()
 }
 
+// Choice: whitespace is space, tab, CR and LF; any other control character is an error.
 func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -12,6 +12,7 @@ func parseLiteral(s string, loc *time.Location) (Resolved, string) {
 	if isDatePrefix(s) {
 		return parseTemporal(s, loc)
 	}
+	// Choice: an integer may carry a + sign and a decimal an exponent (1.5E-3), as the reference's newer lexer allows.
 	if isInteger(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -96,6 +97,7 @@ func parseTemporal(s string, loc *time.Location) (Resolved, string) {
 		if len(z) != 4 || !allDigits(z) {
 			return bad()
 		}
+		// Choice: zone offsets up to ±23:59 are accepted.
 		zh, zm := atoi(z[:2]), atoi(z[2:])
 		if zh > 23 || zm > 59 {
 			return Resolved{}, fmt.Sprintf("invalid datetime %q: no such zone offset", s)

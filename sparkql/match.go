@@ -2,6 +2,7 @@ package sparkql
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -25,7 +26,7 @@ func (m MapRecord) Value(field string) (any, bool) {
 	return v, ok
 }
 
-// Query is a parsed and type-checked filter.
+// Query is a parsed and type-checked filter, made by Parse; a Query built by hand matches nothing.
 type Query struct {
 	// Root is the syntax tree, as parsed (groups kept), with every value resolved.
 	Root Node
@@ -44,14 +45,20 @@ func newQuery(root Node, types map[string]Type, loc *time.Location) *Query {
 // Match reports whether r satisfies the filter. A field r lacks is NULL: it is Eq NULL and fails
 // every other comparison, Ne included. Match does not allocate, so its cost is that of
 // r.Value.
-func (q *Query) Match(r Record) bool { return q.eval.eval(r) }
+func (q *Query) Match(r Record) bool {
+	if q.eval == nil {
+		return false
+	}
+	return q.eval.eval(r)
+}
 
-// Fields returns the names of the fields the filter uses, each once, in no particular order.
+// Fields returns the names of the fields the filter uses, each once, sorted.
 func (q *Query) Fields() []string {
 	fields := make([]string, 0, len(q.types))
 	for f := range q.types {
 		fields = append(fields, f)
 	}
+	sort.Strings(fields)
 	return fields
 }
 
@@ -172,6 +179,7 @@ func (q *Query) compileCondition(c *Condition) evaluator {
 }
 
 // present reports whether v is a value of the Go type that Record documents for t.
+// Choice: a value of another Go type is treated as absent (NULL), like a JSON value that does not fit.
 func present(t Type, v any) bool {
 	switch t {
 	case String:
@@ -226,6 +234,7 @@ func (e *strEval) eval(r Record) bool {
 		return false
 	}
 	if e.list {
+		// Choice: an empty list is present: Eq NULL is false and Ne 'x' true.
 		l, ok := v.([]string)
 		if !ok {
 			return false
@@ -374,6 +383,7 @@ type num struct {
 	f     float64
 }
 
+// Choice: Integer and Decimal fields accept int64, int and float64 alike, compared exactly; NaN is absent.
 func toNum(v any) (num, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -459,6 +469,7 @@ func (e *numEval) eval(r Record) bool {
 	case Le:
 		return compareNum(n, e.vals[0]) <= 0
 	case Bt:
+		// Choice: Bt with low above high is not an error; it matches nothing.
 		return compareNum(n, e.vals[0]) >= 0 && compareNum(n, e.vals[1]) <= 0
 	}
 	return false

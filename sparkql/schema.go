@@ -5,12 +5,19 @@ type Type int
 
 // The field types a Schema can give.
 const (
+	// String is text, compared byte-wise and case-sensitively; values are quoted strings.
 	String Type = iota + 1
+	// Integer is a whole number; values are integers or decimals.
 	Integer
+	// Decimal is a number; values are integers or decimals.
 	Decimal
+	// Boolean takes true or false, with Eq and Ne only.
 	Boolean
+	// Date is a calendar day; values are dates, datetimes (their day in Location) or functions.
 	Date
+	// DateTime is an instant; a datetime value compares instants, a date value calendar days.
 	DateTime
+	// StringList is a list of strings (Tags), with Eq (any element) and Ne (no element) only.
 	StringList
 )
 
