@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/brianvoe/gofakeit/v6 v6.28.0
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/google/go-cmp v0.7.0
 	github.com/labstack/echo/v4 v4.16.0
 	go.yaml.in/yaml/v4 v4.0.0
 )

@@ -6,6 +6,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/sparkql"
 )
 
 func TestEmbeddedSpecLoadsAndValidates(t *testing.T) {
@@ -25,6 +26,27 @@ func TestEmbeddedSpecLoadsAndValidates(t *testing.T) {
 			if op == nil {
 				t.Errorf("%s %s: not documented", method, path)
 			}
+		}
+	}
+}
+
+func TestFilterSchemaTypesEveryContactField(t *testing.T) {
+	doc, err := sparkmock.LoadSpec(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := sparkmock.FilterSchema(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]sparkql.Type{
+		"Id": sparkql.String, "OwnerId": sparkql.String, "DisplayName": sparkql.String, "PrimaryEmail": sparkql.String,
+		"Tags": sparkql.StringList, "ModificationTimestamp": sparkql.DateTime, "VowEnabled": sparkql.Boolean,
+		"Birthday": sparkql.Date, "HomePostalCode": sparkql.String,
+	}
+	for name, typ := range want {
+		if got, ok := schema[name]; !ok || got != typ {
+			t.Errorf("%s: got %v (present %v), want %v", name, got, ok, typ)
 		}
 	}
 }
