@@ -35,12 +35,14 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		now := requestTime(c)
 		snap := w.store.snapshot(now)
 		var list []entry
+		books := []int{ord}
 		if all {
 			list = snap.allList(ord)
+			books = w.store.controlled[ord]
 		} else {
 			list = snap.ownList(ord)
 		}
-		list, err = s.filterEntries(w.store, list, q, now)
+		list, err = s.filterEntries(w.store, list, books, q, now)
 		if err != nil {
 			return err
 		}

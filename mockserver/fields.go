@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/sparkql"
 )
 
 // The fields the generator fills, in the order a contact is written. The seed's sample starts
@@ -60,10 +61,11 @@ var fieldNames = [numFields]string{
 type fieldSet struct {
 	kinds   map[string]sparkmock.FieldKind // every field of the spec
 	ordinal map[string]int                 // the generator's fields
+	schema  sparkql.Schema                 // the same fields, typed for _filter
 }
 
-func newFieldSet(specFields []sparkmock.Field) (*fieldSet, error) {
-	fs := &fieldSet{kinds: map[string]sparkmock.FieldKind{}, ordinal: map[string]int{}}
+func newFieldSet(specFields []sparkmock.Field, schema sparkql.Schema) (*fieldSet, error) {
+	fs := &fieldSet{kinds: map[string]sparkmock.FieldKind{}, ordinal: map[string]int{}, schema: schema}
 	for _, f := range specFields {
 		fs.kinds[f.Name] = f.Kind
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/sparkql"
 )
 
 // exportQuery is the standard search and paging syntax of one export request, checked.
@@ -225,61 +226,10 @@ func parseSelect(v string, fields *fieldSet) (*selection, error) {
 	return sel, nil
 }
 
-// suggest names the closest known field, for messages a person can act on: the same name in
-// another case, or one a few edits away from the whole name or from its last words
-// ("Emial" → "PrimaryEmail").
+// suggest names the closest known field, for messages a person can act on.
 func suggest(name string, fields *fieldSet) string {
-	lower := strings.ToLower(name)
-	best, bestDist := "", max(1, len(name)/3)+1
-	for f := range fields.kinds {
-		if strings.EqualFold(f, name) {
-			return " (did you mean " + strconv.Quote(f) + "?)"
-		}
-		for _, tail := range camelTails(f) {
-			if d := editDistance(strings.ToLower(tail), lower); d < bestDist || d == bestDist && f < best {
-				best, bestDist = f, d
-			}
-		}
+	if best := sparkql.SuggestField(name, fields.schema); best != "" {
+		return " (did you mean " + strconv.Quote(best) + "?)"
 	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + strconv.Quote(best) + "?)"
-}
-
-// camelTails returns a name and each of its camel-case suffixes: PrimaryEmail, Email.
-func camelTails(name string) []string {
-	tails := []string{name}
-	for i := 1; i < len(name); i++ {
-		if name[i] >= 'A' && name[i] <= 'Z' {
-			tails = append(tails, name[i:])
-		}
-	}
-	return tails
-}
-
-// editDistance is the optimal string alignment distance: insertions, deletions,
-// substitutions and transpositions of neighbours each count one.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
+	return ""
 }

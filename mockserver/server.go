@@ -62,6 +62,7 @@ type Server struct {
 	requests  *validator // request validation is always on
 	apiPrefix string
 	clock     func() time.Time
+	queries   queryCache
 	data      atomic.Pointer[world]
 }
 
@@ -104,7 +105,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	fields, err := newFieldSet(specFields)
+	filterSchema, err := sparkmock.FilterSchema(cfg.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	fields, err := newFieldSet(specFields, filterSchema)
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}

@@ -21,6 +21,9 @@ type store struct {
 	apiPrefix string
 	books     []*bookCache
 	byID      map[string]int
+	bySuffix  map[string]int // the six-digit tail of contact ids → book
+	// controlled lists, per book, the books /export/all reads: its own and its subtree's.
+	controlled [][]int
 
 	mu    sync.Mutex
 	snaps map[int64]*snapshot
@@ -35,6 +38,7 @@ type bookCache struct {
 	account     fixtures.Account
 	book        *fixtures.Book
 	ownerMember []byte
+	ownerBox    any // the owner id, boxed once for the filter
 
 	mu    sync.Mutex
 	slots atomic.Pointer[[]*slot]
@@ -51,13 +55,21 @@ func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix str
 	if err != nil {
 		return nil, err
 	}
-	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, snaps: map[int64]*snapshot{}}
+	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, bySuffix: map[string]int{}, snaps: map[int64]*snapshot{}}
 	for i, a := range tree.Accounts {
-		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID)}
+		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID}
 		empty := []*slot{}
 		bc.slots.Store(&empty)
 		s.books = append(s.books, bc)
 		s.byID[a.ID] = i
+		s.bySuffix[bc.book.Suffix()] = i
+	}
+	for _, a := range tree.Accounts {
+		var ords []int
+		for _, id := range tree.Controlled(a.ID) {
+			ords = append(ords, s.byID[id])
+		}
+		s.controlled = append(s.controlled, ords)
 	}
 	return s, nil
 }
@@ -190,4 +202,35 @@ func (s *store) record(e entry) *record {
 	// A request at an older time may store an older version; the next request fixes that.
 	sl.rec.Store(r)
 	return r
+}
+
+// locate finds the contact with a generated id among the given books at unix time t, with
+// no scan: the id holds its creation second and its owner's tail.
+func (s *store) locate(id string, books []int, t int64) (entry, bool) {
+	if len(id) != 26 {
+		return entry{}, false
+	}
+	ord, ok := s.bySuffix[id[20:]]
+	if !ok || !slices.Contains(books, ord) {
+		return entry{}, false
+	}
+	created, err := time.Parse("20060102150405", id[:14])
+	if err != nil {
+		return entry{}, false
+	}
+	b := s.books[ord]
+	c := created.Unix()
+	if c > t {
+		return entry{}, false
+	}
+	i := b.book.Count(c) - 1
+	if i < 0 || b.book.Created(i) != c {
+		return entry{}, false
+	}
+	sl := b.slotsUpTo(i + 1)[i]
+	if sl.id != id {
+		return entry{}, false
+	}
+	v, mod := b.book.Version(i, t)
+	return entry{mod: mod, id: sl.id, book: int32(ord), index: int32(i), version: int32(v)}, true
 }

@@ -82,10 +82,11 @@ func newError(problems []Problem) *Error {
 	return &Error{Code: code, Message: msg, Problems: problems}
 }
 
-// suggestField returns the schema field closest to name, or "" when none is close enough.
+// SuggestField returns the schema field closest to name, or "" when none is close enough:
+// what a message for an unknown field can offer ("did you mean 'PrimaryEmail'?").
 // Besides the whole names it compares name with each run of words of a camel-case field
 // (PrimaryEmail has runs Primary, Email, PrimaryEmail), so "Emial" finds PrimaryEmail.
-func suggestField(name string, schema Schema) string {
+func SuggestField(name string, schema Schema) string {
 	lname := strings.ToLower(name)
 	best, bestDist, bestWhole := "", 0, false
 	limit := len(lname) / 3

@@ -300,7 +300,7 @@ func (p *parser) field(t token) (Type, bool) {
 	if !isUpper(name[0]) {
 		hint = "field names start with an upper-case letter"
 	}
-	if s := suggestField(name, p.schema); s != "" {
+	if s := SuggestField(name, p.schema); s != "" {
 		if hint != "" {
 			hint += "; "
 		}
