@@ -101,8 +101,8 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		skeleton := make([]byte, 0, prefixEnd+len(dst)-suffixStart)
 		skeleton = append(skeleton, dst[:prefixEnd]...)
 		skeleton = append(skeleton, dst[suffixStart:]...)
-		if route := routeOf(c); route != nil {
-			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), route, f, skeleton, len(page)); err != nil {
+		if m, _ := routeOf(c); m.route != nil {
+			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), m, f, skeleton, len(page)); err != nil {
 				s.log.Error("export envelope violates openapi.yaml", "violation", err.Error())
 				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))
 			}

@@ -45,6 +45,14 @@ type Config struct {
 	Logger *slog.Logger
 	// Spec is the contract; nil means the embedded openapi.yaml.
 	Spec *openapi3.T
+	// Scenario is forced on every API request that does not ask for one with X-Mock-Scenario.
+	Scenario Scenario
+	// Latency is added to every request.
+	Latency LatencyRange
+	// RateLimits, when not nil, enforces per-key limits on the export (see SparkRateLimits).
+	RateLimits *RateLimits
+	// Sleep waits for latencies; nil means a real timer. Tests pass one that does not sleep.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
@@ -63,6 +71,9 @@ type Server struct {
 	apiPrefix string
 	clock     func() time.Time
 	queries   queryCache
+	sessions  *sessions
+	limiter   *rateLimiter // nil without rate limits
+	sleep     sleepFunc
 	data      atomic.Pointer[world]
 }
 
@@ -117,7 +128,20 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if l := cfg.RateLimits; l != nil && (l.IDX <= 0 || l.Other <= 0 || l.Window <= 0) {
+		return nil, fmt.Errorf("mockserver: rate limits must be positive, got %+v", *l)
+	}
+	if cfg.Latency.Min < 0 || cfg.Latency.Max != 0 && cfg.Latency.Max < cfg.Latency.Min {
+		return nil, fmt.Errorf("mockserver: bad latency range %+v", cfg.Latency)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
+		sessions: newSessions(cfg.Clock), sleep: cfg.Sleep}
+	if cfg.RateLimits != nil {
+		s.limiter = newRateLimiter(*cfg.RateLimits, cfg.Clock)
+	}
 	if cfg.ValidateResponses {
 		s.validate = v
 	}
