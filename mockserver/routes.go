@@ -17,8 +17,9 @@ var notAllowed = []string{
 // routes lists every route of the server.
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
+	e.Use(s.metrics.measure())
 	if s.validate != nil {
-		e.Use(validateResponses(s.validate, s.log))
+		e.Use(validateResponses(s.validate, s.log, s.metrics))
 	}
 	e.Use(recoverPanics(s.log))
 	if s.cfg.Latency != (LatencyRange{}) {
@@ -61,6 +62,8 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 
 	e.GET("/healthz", handleHealthz())
+	e.GET("/readyz", handleReadyz(s))
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 	e.GET("/_mock/accounts", handleAccounts(s), requestClock(s.clock))
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

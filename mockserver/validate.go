@@ -278,7 +278,7 @@ var bufferPool = sync.Pool{New: func() any { return &bufferedWriter{header: http
 // validateResponses is the middleware that holds every response back until it has been
 // validated against openapi.yaml. A response that breaks the contract is logged and
 // replaced by a 500 envelope, so a bug in the mock can never pass silently.
-func validateResponses(v *validator, log *slog.Logger) echo.MiddlewareFunc {
+func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -311,6 +311,7 @@ func validateResponses(v *validator, log *slog.Logger) echo.MiddlewareFunc {
 			}
 			res.Writer = orig
 			if verr != nil {
+				m.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				log.Error("response violates openapi.yaml; answering 500 instead",
 					"method", req.Method, "path", req.URL.Path, "status", status, "violation", verr.Error(), "body", truncate(body, 2048))
 				res.Committed = false

@@ -55,6 +55,8 @@ type options struct {
 	tlsCert           string
 	tlsKey            string
 	tlsCertOut        string
+	watch             bool
+	watchInterval     time.Duration
 }
 
 func envName(flagName string) string {
@@ -84,6 +86,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start (localhost, 127.0.0.1); its PEM path and fingerprint are printed")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM; with -tls-key)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
+	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
+	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s [flags]
@@ -183,6 +187,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if o.rateLimit {
 		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow}
 	}
+	if o.watch && o.fixtures == "" {
+		return usageError("-watch needs -fixtures: there is no file to watch")
+	}
+	if o.watchInterval <= 0 {
+		return usageError("-watch-interval must be positive")
+	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError("-tls-cert and -tls-key go together")
 	}
@@ -229,6 +239,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if o.watch {
+		go srv.WatchFixtures(ctx, o.fixtures, o.watchInterval)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if tlsConfig != nil {
@@ -242,6 +255,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	case <-ctx.Done():
 	}
+	srv.SetReady(false)
 	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
