@@ -257,3 +257,35 @@ func TestTLSWithAClientThatTrustsOnlyThePrintedCertificate(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 }
+
+// TestShutdownFinishesRequestsInFlight: a request still being answered when the signal comes
+// gets its answer, then run returns cleanly.
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	url, stop := start(t, []string{"-log-level", "error"}, nil)
+	type result struct {
+		status int
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, url+"/v1/contacts/export", nil)
+		req.Header.Set("X-SparkApi-User-Agent", "shutdown-test")
+		req.Header.Set("Authorization", "OAuth private-member-avery")
+		req.Header.Set("X-Mock-Scenario", "latency=2s")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		res.Body.Close()
+		got <- result{status: res.StatusCode}
+	}()
+	time.Sleep(500 * time.Millisecond) // the request is in its 2 s of latency
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	r := <-got
+	if r.err != nil || r.status != 200 {
+		t.Fatalf("the request in flight got %d, %v; want its 200", r.status, r.err)
+	}
+}
