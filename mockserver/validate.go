@@ -34,7 +34,7 @@ type validator struct {
 	maxResults  [2]int
 
 	skeletons [2]verdictCache // envelope skeletons already validated, per form, by their bytes
-	projected verdictCache // _select projections already validated
+	projected verdictCache    // _select projections already validated
 	// requests remembers request verdicts. A verdict depends only on the method, the path, the
 	// query string and the headers the operation declares (security is the auth middleware's,
 	// bodies are not validated), so identical inputs are validated once.
