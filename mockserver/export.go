@@ -49,16 +49,16 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		list = w.store.sortEntries(list, q.order)
-
 		total := len(list)
 		offset := (q.page - 1) * q.limit
 		if q.useSkip {
 			offset = q.skip
 		}
 		var page []entry
-		if q.pagination != paginationCount && offset < total {
-			page = list[offset:min(offset+q.limit, total)]
+		if q.pagination != paginationCount && offset < total && q.limit > 0 {
+			// Only the page and what precedes it are ever put in order.
+			window := w.store.orderWindow(list, q.order, offset+q.limit)
+			page = window[offset:]
 		}
 
 		bp := pageBuffers.Get().(*[]byte)

@@ -60,6 +60,39 @@ func isDefaultOrder(keys []sortKey) bool {
 	return false
 }
 
+// isNewestFirst says whether keys ask for ModificationTimestamp descending (then Id
+// ascending, the tie-break anyway): the default order read backwards, runs of equal
+// timestamps kept forwards.
+func isNewestFirst(keys []sortKey) bool {
+	switch len(keys) {
+	case 1:
+		return keys[0].field == fModificationTimestamp && keys[0].desc
+	case 2:
+		return keys[0].field == fModificationTimestamp && keys[0].desc && keys[1].field == fID && !keys[1].desc
+	}
+	return false
+}
+
+// newestFirst returns the first need entries of a default-ordered list in newest-first order,
+// reading only them (and the rest of the last run of equal timestamps).
+func newestFirst(list []entry, need int) []entry {
+	out := make([]entry, 0, need)
+	for end := len(list); end > 0 && len(out) < need; {
+		start := end - 1
+		for start > 0 && list[start-1].mod == list[end-1].mod {
+			start--
+		}
+		for _, e := range list[start:end] {
+			if len(out) == need {
+				break
+			}
+			out = append(out, e)
+		}
+		end = start
+	}
+	return out
+}
+
 // entryOnly says whether every key can be compared from snapshot entries alone, without
 // generating records.
 func entryOnly(keys []sortKey) bool {
@@ -71,48 +104,95 @@ func entryOnly(keys []sortKey) bool {
 	return true
 }
 
-// sortEntries returns list in the order keys ask for; Id ascending breaks every tie
-// ([choice]), and a contact without a field sorts before those with it when ascending
-// ([choice], after them when descending). list itself is never modified.
-func (s *store) sortEntries(list []entry, keys []sortKey) []entry {
+// orderWindow returns the first need entries of list in the order keys ask for: the page and
+// what precedes it, never more. Id ascending breaks every tie ([choice]), and a contact without
+// a field sorts before those with it when ascending ([choice], after them when descending).
+// list itself is never modified. A small window is selected with a bounded heap, O(n log need),
+// so a first page stays cheap on a large set; a large one is a full sort.
+func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
+	need = min(need, len(list))
+	if need <= 0 {
+		return nil
+	}
 	if isDefaultOrder(keys) {
-		return list
+		return list[:need]
 	}
-	out := slices.Clone(list)
-	if entryOnly(keys) {
-		slices.SortFunc(out, func(a, b entry) int { return s.compareEntries(a, b, keys) })
-		return out
+	if isNewestFirst(keys) {
+		return newestFirst(list, need)
 	}
-	type pair struct {
+	type item struct {
 		e entry
-		r *record
+		r *record // nil when the keys need only what entries carry
 	}
-	pairs := make([]pair, len(out))
-	for i, e := range out {
-		pairs[i] = pair{e, s.record(e)}
-	}
-	slices.SortFunc(pairs, func(a, b pair) int {
+	withRecords := !entryOnly(keys)
+	compare := func(a, b item) int {
 		for _, k := range keys {
-			c := s.compareKey(a.e, b.e, a.r, b.r, k)
-			if c != 0 {
+			if c := s.compareKey(a.e, b.e, a.r, b.r, k); c != 0 {
 				return c
 			}
 		}
 		return cmp.Compare(a.e.id, b.e.id)
-	})
-	for i := range pairs {
-		out[i] = pairs[i].e
+	}
+	load := func(e entry) item {
+		if withRecords {
+			return item{e, s.record(e)}
+		}
+		return item{e: e}
+	}
+	var items []item
+	if need*4 >= len(list) {
+		items = make([]item, len(list))
+		for i, e := range list {
+			items[i] = load(e)
+		}
+		slices.SortFunc(items, compare)
+		items = items[:need]
+	} else {
+		// A max-heap of the need best so far: the worst of them on top, replaced by anything better.
+		h := make([]item, 0, need)
+		down := func(i int) {
+			for {
+				l, worst := 2*i+1, i
+				if l < len(h) && compare(h[l], h[worst]) > 0 {
+					worst = l
+				}
+				if r := l + 1; r < len(h) && compare(h[r], h[worst]) > 0 {
+					worst = r
+				}
+				if worst == i {
+					return
+				}
+				h[i], h[worst] = h[worst], h[i]
+				i = worst
+			}
+		}
+		for _, e := range list {
+			it := load(e)
+			if len(h) < need {
+				h = append(h, it)
+				for i := len(h) - 1; i > 0; {
+					p := (i - 1) / 2
+					if compare(h[i], h[p]) <= 0 {
+						break
+					}
+					h[i], h[p] = h[p], h[i]
+					i = p
+				}
+				continue
+			}
+			if compare(it, h[0]) < 0 {
+				h[0] = it
+				down(0)
+			}
+		}
+		slices.SortFunc(h, compare)
+		items = h
+	}
+	out := make([]entry, len(items))
+	for i, it := range items {
+		out[i] = it.e
 	}
 	return out
-}
-
-func (s *store) compareEntries(a, b entry, keys []sortKey) int {
-	for _, k := range keys {
-		if c := s.compareKey(a, b, nil, nil, k); c != 0 {
-			return c
-		}
-	}
-	return cmp.Compare(a.id, b.id)
 }
 
 // compareKey compares two contacts on one key; ra and rb may be nil for the fields entries

@@ -32,5 +32,5 @@ func main() {
 	}
 	fmt.Fprintln(w, "tokens:")
 	fmt.Fprintln(w, `  - {token: scale-mls, role: Private, account: "30000000000000000000000000"}`)
-	fmt.Fprintln(w, `  - {token: scale-member, role: Private, account: "30000000000000000000000000001"}`)
+	fmt.Fprintln(w, `  - {token: scale-member, role: Private, account: "30000000000000000000000001"}`)
 }
