@@ -20,6 +20,9 @@ func (s *Server) routes(e *echo.Echo) {
 	if s.validate != nil {
 		e.Use(validateResponses(s.validate, s.log))
 	}
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(corsPreflights(s.cfg.CORSOrigins)) // inside validation: preflights are validated too
+	}
 	e.Use(recoverPanics(s.log))
 
 	tree := func() *fixtures.Tree { return s.world().tree }

@@ -45,11 +45,15 @@ type Config struct {
 	Logger *slog.Logger
 	// Spec is the contract; nil means the embedded openapi.yaml.
 	Spec *openapi3.T
+	// CORSOrigins are the origins whose pages may call the mock from a browser: "*" for any,
+	// or scheme://host[:port] where "*" stands for any part (http://localhost:*). Empty
+	// turns CORS off.
+	CORSOrigins []string
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
 func DefaultConfig() Config {
-	return Config{Seed: DefaultSeed, ValidateResponses: true}
+	return Config{Seed: DefaultSeed, ValidateResponses: true, CORSOrigins: []string{"*"}}
 }
 
 // Server is the mock: an http.Handler serving the contract.
@@ -74,6 +78,9 @@ type world struct {
 
 // New checks cfg and builds the server.
 func New(cfg Config) (*Server, error) {
+	if err := checkCORSOrigins(cfg.CORSOrigins); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
 	if cfg.Tree == nil {
 		tree, err := fixtures.Default()
 		if err != nil {

@@ -1,0 +1,116 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// CORSAllowHeaders are the request headers a page on another origin may send: what a Spark
+// client sends, plus the mock-only headers and the request id.
+var CORSAllowHeaders = []string{
+	echo.HeaderAuthorization, userAgentHeader, MockNowHeader, "X-Mock-Scenario",
+	echo.HeaderContentType, RequestIDHeader,
+}
+
+// CORSExposeHeaders are the response headers a page on another origin may read.
+var CORSExposeHeaders = []string{RequestIDHeader, "Retry-After", "X-Contract-Violations", "Allow"}
+
+// corsAllowMethods are the methods a preflight allows. [choice] Not only GET: a page that
+// sends POST, PUT or DELETE to an export path should see the mock's own 405 envelope, not an
+// opaque CORS failure.
+var corsAllowMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// corsMaxAge is how long (seconds) a browser may cache a preflight answer.
+const corsMaxAge = 600
+
+// checkCORSOrigins rejects origins that could never match a browser's Origin header: one is
+// "*" or scheme://host[:port], where "*" may stand for any part (http://localhost:*).
+func checkCORSOrigins(origins []string) error {
+	for _, o := range origins {
+		if o == "*" {
+			continue
+		}
+		scheme, rest, ok := strings.Cut(o, "://")
+		if !ok || scheme == "" || rest == "" || strings.ContainsAny(rest, "/?# \t") {
+			return fmt.Errorf("CORS origin %q: use * or scheme://host[:port] with no path, like http://localhost:3000", o)
+		}
+	}
+	return nil
+}
+
+// corsPreflights answers cross-origin requests from the given origins. A preflight (OPTIONS
+// with Origin and Access-Control-Request-Method) gets 204 with the allowed methods and
+// headers before any route sees it, so it wins over the 405 of the export paths; every other
+// response to an allowed origin carries Access-Control-Allow-Origin and the exposed headers.
+// A plain OPTIONS is no preflight and goes on to its route (405 on an export path). A
+// foreign origin gets no Access-Control-* header at all, so the browser blocks it.
+//
+// (Echo's middleware.CORS would do, but its package pulls in a module this one does not
+// otherwise need.)
+func corsPreflights(origins []string) echo.MiddlewareFunc {
+	allowed := originMatcher(origins)
+	methods := strings.Join(corsAllowMethods, ", ")
+	headers := strings.Join(CORSAllowHeaders, ", ")
+	expose := strings.Join(CORSExposeHeaders, ", ")
+	maxAge := strconv.Itoa(corsMaxAge)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			origin := req.Header.Get(echo.HeaderOrigin)
+			if origin == "" {
+				return next(c) // not a cross-origin request
+			}
+			h := c.Response().Header()
+			h.Add(echo.HeaderVary, echo.HeaderOrigin)
+			preflight := req.Method == http.MethodOptions && req.Header.Get(echo.HeaderAccessControlRequestMethod) != ""
+			allow, ok := allowed(origin)
+			if !preflight {
+				if ok {
+					h.Set(echo.HeaderAccessControlAllowOrigin, allow)
+					h.Set(echo.HeaderAccessControlExposeHeaders, expose)
+				}
+				return next(c)
+			}
+			h.Add(echo.HeaderVary, echo.HeaderAccessControlRequestMethod)
+			h.Add(echo.HeaderVary, echo.HeaderAccessControlRequestHeaders)
+			if ok {
+				h.Set(echo.HeaderAccessControlAllowOrigin, allow)
+				h.Set(echo.HeaderAccessControlAllowMethods, methods)
+				h.Set(echo.HeaderAccessControlAllowHeaders, headers)
+				h.Set(echo.HeaderAccessControlMaxAge, maxAge)
+			}
+			return c.NoContent(http.StatusNoContent)
+		}
+	}
+}
+
+// originMatcher returns what Access-Control-Allow-Origin says to an origin, and whether the
+// origin is allowed at all: "*" when any origin is, the origin itself when it matches an
+// entry (where "*" stands for any run of characters).
+func originMatcher(origins []string) func(origin string) (string, bool) {
+	var patterns []*regexp.Regexp
+	for _, o := range origins {
+		if o == "*" {
+			return func(string) (string, bool) { return "*", true }
+		}
+		quoted := strings.ReplaceAll(regexp.QuoteMeta(strings.ToLower(o)), `\*`, `.*`)
+		patterns = append(patterns, regexp.MustCompile("^"+quoted+"$")) // QuoteMeta output always compiles
+	}
+	return func(origin string) (string, bool) {
+		if len(origin) > 300 {
+			return "", false
+		}
+		lower := strings.ToLower(origin)
+		for _, p := range patterns {
+			if p.MatchString(lower) {
+				return origin, true
+			}
+		}
+		return "", false
+	}
+}
