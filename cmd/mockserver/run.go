@@ -42,6 +42,7 @@ type options struct {
 	logFormat         string
 	dumpFixtures      bool
 	shutdownTimeout   time.Duration
+	corsOrigins       string
 }
 
 func envName(flagName string) string {
@@ -62,6 +63,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
+	fs.StringVar(&o.corsOrigins, "cors-origins", "*", "comma-separated `origins` whose pages may call the mock from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s [flags]
 
@@ -139,6 +141,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg.Seed = o.seed
 	cfg.ValidateResponses = o.validateResponses
 	cfg.Logger = log
+	cfg.CORSOrigins = splitList(o.corsOrigins)
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -212,6 +215,17 @@ func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+}
+
+// splitList reads a comma-separated flag value; blanks around items are dropped.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func clockName(now string) string {
