@@ -48,5 +48,12 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/healthz", handleHealthz())
 	e.GET("/_mock/accounts", handleAccounts(s), requestClock(s.clock))
+	e.GET("/_mock/info", handleInfo(s), requestClock(s.clock))
+
+	// The page for people, its assets and the contract it renders.
+	e.GET("/", handleIndex())
+	e.GET(UIPrefix+"*", handleUIAsset())
+	e.GET("/openapi.yaml", handleSpecYAML(s.cfg.Spec, s.given.Spec == nil))
+	e.GET("/openapi.json", handleSpecJSON(s.cfg.Spec))
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

@@ -49,6 +49,9 @@ type Config struct {
 	// or scheme://host[:port] where "*" stands for any part (http://localhost:*). Empty
 	// turns CORS off.
 	CORSOrigins []string
+	// ClockLabel tells people what Clock is (the page at / and /_mock/info show it), like
+	// "frozen at 2026-01-31T13:45:00Z"; empty means "real" for a nil Clock, "custom" otherwise.
+	ClockLabel string
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
@@ -59,6 +62,7 @@ func DefaultConfig() Config {
 // Server is the mock: an http.Handler serving the contract.
 type Server struct {
 	cfg       Config
+	given     Config // cfg as New got it, before defaults
 	log       *slog.Logger
 	echo      *echo.Echo
 	fields    *fieldSet
@@ -78,6 +82,7 @@ type world struct {
 
 // New checks cfg and builds the server.
 func New(cfg Config) (*Server, error) {
+	given := cfg
 	if err := checkCORSOrigins(cfg.CORSOrigins); err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
@@ -124,7 +129,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock}
+	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock}
 	if cfg.ValidateResponses {
 		s.validate = v
 	}

@@ -153,6 +153,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError("-now %q: must be an RFC 3339 time from 1970 to 2099, like 2026-01-31T13:45:00Z", o.now)
 		}
 		cfg.Clock = func() time.Time { return t }
+		cfg.ClockLabel = "frozen at " + o.now
 	}
 	if o.fixtures != "" {
 		tree, err := fixtures.Load(o.fixtures)
@@ -205,6 +206,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // printBanner tells a person where the mock is and which tokens to use.
 func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options) {
 	fmt.Fprintf(w, "sparkmock listening on %s\n", url)
+	fmt.Fprintf(w, "  page: %s/ (accounts, tokens, examples, API reference)\n", url)
 	fmt.Fprintf(w, "  fixtures: %s   seed: %d   zone: %s   clock: %s\n", tree.Source, o.seed, o.timezone, clockName(o.now))
 	fmt.Fprintf(w, "  try: curl -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", firstPrivate(tree), url)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
