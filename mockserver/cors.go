@@ -49,6 +49,8 @@ func checkCORSOrigins(origins []string) error {
 // response to an allowed origin carries Access-Control-Allow-Origin and the exposed headers.
 // A plain OPTIONS is no preflight and goes on to its route (405 on an export path). A
 // foreign origin gets no Access-Control-* header at all, so the browser blocks it.
+// [choice] The preflight's 204 has no body, not a D envelope: only browsers send
+// preflights, and they never read its body.
 //
 // (Echo's middleware.CORS would do, but its package pulls in a module this one does not
 // otherwise need.)
