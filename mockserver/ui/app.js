@@ -228,11 +228,17 @@
   const shq = (s) => "'" + String(s).replace(/'/g, "'\\''") + "'";
   const js = (s) => JSON.stringify(String(s));
 
+  // curlCommand writes a request as curl -G with one -d (or --data-urlencode, for values
+  // that need encoding) per parameter, so filters stay readable.
   function curlCommand(req, comment) {
     const lines = [`# ${comment}`];
     const hs = Object.entries(req.headers).map(([k, v]) => `-H ${shq(k + ": " + v)}`);
-    lines.push(`curl -s ${hs.join(" ")} \\`);
-    lines.push(`  ${shq(urlOf(req))}`);
+    const data = [];
+    for (const [k, v] of req.params) {
+      data.push(/^[A-Za-z0-9_,.\-]*$/.test(v) ? `-d ${k}=${v}` : `--data-urlencode ${shq(k + "=" + v)}`);
+    }
+    lines.push(`curl -s -G ${hs.join(" ")} \\`);
+    lines.push(`  ${shq(base + req.endpoint)}` + (data.length ? ` ${data.join(" ")}` : ""));
     return lines.join("\n");
   }
 
@@ -248,7 +254,7 @@
     const curl = [
       curlCommand(req, `The request of the form (${who})`),
       "",
-      curlCommand(own({ _limit: "100", _page: "2", _pagination: "1" }), "Own contacts, second page of 100, with Pagination"),
+      curlCommand(own({ _limit: "10", _page: "2", _pagination: "1" }), "Own contacts, second page of 10, with Pagination (up to 100 a page here)"),
       "",
       curlCommand(all({ _limit: "25", _pagination: "1" }), "Contacts of every account under control (25 a page at most), with OwnerId"),
       "",
@@ -338,7 +344,7 @@
     box.append(el("div", null, el("span", { class: "code-num" }, `Code ${d.Code}`), d.Message || ""));
     if (Array.isArray(d.SparkQLErrors) && d.SparkQLErrors.length) {
       box.append(el("ul", null, d.SparkQLErrors.map((q) =>
-        el("li", null, el("code", null, q.Token), ` (${q.Status}): ${q.Message}`))));
+        el("li", null, q.Token ? el("code", null, q.Token) : el("span", { class: "muted" }, "(end of filter)"), ` ${q.Status}: ${q.Message}`))));
     }
     box.hidden = false;
   }
