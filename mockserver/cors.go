@@ -43,48 +43,75 @@ func checkCORSOrigins(origins []string) error {
 	return nil
 }
 
-// corsPreflights answers cross-origin requests from the given origins. A preflight (OPTIONS
-// with Origin and Access-Control-Request-Method) gets 204 with the allowed methods and
-// headers before any route sees it, so it wins over the 405 of the export paths; every other
-// response to an allowed origin carries Access-Control-Allow-Origin and the exposed headers.
-// A plain OPTIONS is no preflight and goes on to its route (405 on an export path). A
-// foreign origin gets no Access-Control-* header at all, so the browser blocks it.
-// [choice] The preflight's 204 has no body, not a D envelope: only browsers send
-// preflights, and they never read its body.
-//
-// (Echo's middleware.CORS would do, but its package pulls in a module this one does not
-// otherwise need.)
-func corsPreflights(origins []string) echo.MiddlewareFunc {
-	allowed := originMatcher(origins)
-	methods := strings.Join(corsAllowMethods, ", ")
-	headers := strings.Join(CORSAllowHeaders, ", ")
-	expose := strings.Join(CORSExposeHeaders, ", ")
-	maxAge := strconv.Itoa(corsMaxAge)
+// corsPolicy is what the CORS middlewares allow, worked out once.
+type corsPolicy struct {
+	allowed                          func(origin string) (allow string, ok bool)
+	methods, headers, expose, maxAge string
+}
+
+func newCORSPolicy(origins []string) *corsPolicy {
+	return &corsPolicy{
+		allowed: originMatcher(origins),
+		methods: strings.Join(corsAllowMethods, ", "),
+		headers: strings.Join(CORSAllowHeaders, ", "),
+		expose:  strings.Join(CORSExposeHeaders, ", "),
+		maxAge:  strconv.Itoa(corsMaxAge),
+	}
+}
+
+// isPreflight tells a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method)
+// from a plain OPTIONS, which goes on to its route (405 on an export path).
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get(echo.HeaderOrigin) != "" &&
+		r.Header.Get(echo.HeaderAccessControlRequestMethod) != ""
+}
+
+// corsHeaders lets a page of an allowed origin read every answer but a preflight's:
+// Access-Control-Allow-Origin and the exposed headers. It runs outside the response
+// validation, on the real response, so even the 500 that replaces an answer breaking the
+// contract is readable by the page. A foreign origin gets no Access-Control-* header at all,
+// so its browser blocks the answer.
+func corsHeaders(p *corsPolicy) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			origin := req.Header.Get(echo.HeaderOrigin)
-			if origin == "" {
-				return next(c) // not a cross-origin request
+			if origin == "" || isPreflight(req) {
+				return next(c)
 			}
 			h := c.Response().Header()
 			h.Add(echo.HeaderVary, echo.HeaderOrigin)
-			preflight := req.Method == http.MethodOptions && req.Header.Get(echo.HeaderAccessControlRequestMethod) != ""
-			allow, ok := allowed(origin)
-			if !preflight {
-				if ok {
-					h.Set(echo.HeaderAccessControlAllowOrigin, allow)
-					h.Set(echo.HeaderAccessControlExposeHeaders, expose)
-				}
+			if allow, ok := p.allowed(origin); ok {
+				h.Set(echo.HeaderAccessControlAllowOrigin, allow)
+				h.Set(echo.HeaderAccessControlExposeHeaders, p.expose)
+			}
+			return next(c)
+		}
+	}
+}
+
+// corsPreflights answers a preflight with 204 and the allowed methods and headers, before
+// any route sees it, so it wins over the 405 of the export paths. It runs inside the response
+// validation, like every handler. A foreign origin's preflight gets 204 with no
+// Access-Control-* header, and its browser gives up.
+// [choice] The preflight's 204 has no body, not a D envelope: only browsers send
+// preflights, and they never read its body.
+func corsPreflights(p *corsPolicy) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if !isPreflight(req) {
 				return next(c)
 			}
+			h := c.Response().Header()
+			h.Add(echo.HeaderVary, echo.HeaderOrigin)
 			h.Add(echo.HeaderVary, echo.HeaderAccessControlRequestMethod)
 			h.Add(echo.HeaderVary, echo.HeaderAccessControlRequestHeaders)
-			if ok {
+			if allow, ok := p.allowed(req.Header.Get(echo.HeaderOrigin)); ok {
 				h.Set(echo.HeaderAccessControlAllowOrigin, allow)
-				h.Set(echo.HeaderAccessControlAllowMethods, methods)
-				h.Set(echo.HeaderAccessControlAllowHeaders, headers)
-				h.Set(echo.HeaderAccessControlMaxAge, maxAge)
+				h.Set(echo.HeaderAccessControlAllowMethods, p.methods)
+				h.Set(echo.HeaderAccessControlAllowHeaders, p.headers)
+				h.Set(echo.HeaderAccessControlMaxAge, p.maxAge)
 			}
 			return c.NoContent(http.StatusNoContent)
 		}

@@ -188,3 +188,18 @@ func TestNewRejectsBadCORSOrigins(t *testing.T) {
 		})
 	}
 }
+
+// TestCORSOnTheValidation500: when the mock's answer breaks the contract, the 500 envelope
+// that replaces it is readable from another origin too.
+func TestCORSOnTheValidation500(t *testing.T) {
+	// The error envelope of a missing token (code 1000) breaks this spec; the response
+	// validation replaces it.
+	m := newMock(t, stricter(t, "            Code:\n              type: integer\n", "            Code:\n              type: integer\n              maximum: 999\n"))
+	res := m.get(t, "/v1/contacts/export", ua, "Origin: http://localhost:5173")
+	if res.status != http.StatusInternalServerError {
+		t.Fatalf("got %d, want the 500 of a contract violation", res.status)
+	}
+	if got := res.header.Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("Access-Control-Allow-Origin on the 500: got %q, want *", got)
+	}
+}

@@ -17,11 +17,15 @@ var notAllowed = []string{
 // routes lists every route of the server.
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
+	cors := newCORSPolicy(s.cfg.CORSOrigins)
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(corsHeaders(cors)) // outside validation: its 500 is readable cross-origin too
+	}
 	if s.validate != nil {
 		e.Use(validateResponses(s.validate, s.log))
 	}
 	if len(s.cfg.CORSOrigins) > 0 {
-		e.Use(corsPreflights(s.cfg.CORSOrigins)) // inside validation: preflights are validated too
+		e.Use(corsPreflights(cors)) // inside validation: preflights are validated too
 	}
 	e.Use(recoverPanics(s.log))
 
