@@ -150,7 +150,7 @@ func handleInfo(s *Server) echo.HandlerFunc {
 			Tokens:            len(w.tree.Tokens),
 			ValidateResponses: s.validate != nil,
 			CORSOrigins:       origins,
-			MockHeaders:       []string{MockNowHeader},
+			MockHeaders:       []string{MockNowHeader, ScenarioHeader},
 		}
 		b, err := json.Marshal(out)
 		if err != nil {
