@@ -111,10 +111,13 @@ type infoView struct {
 	ValidateResponses bool     `json:"ValidateResponses"`
 	CORSOrigins       []string `json:"CORSOrigins"`
 	MockHeaders       []string `json:"MockHeaders"`
+	Scenarios         []string `json:"Scenarios"`
+	Scenario          string   `json:"Scenario"`
 }
 
 // handleInfo tells a person (and the page at /) what this server is and runs with: the seed,
-// zone and clock, the fixtures, the request's time (X-Mock-Now applies).
+// zone and clock, the fixtures, the request's time (X-Mock-Now applies), the scenarios a
+// request may force and the one forced server-wide, if any.
 func handleInfo(s *Server) echo.HandlerFunc {
 	clock := s.given.ClockLabel
 	if clock == "" {
@@ -151,6 +154,8 @@ func handleInfo(s *Server) echo.HandlerFunc {
 			ValidateResponses: s.validate != nil,
 			CORSOrigins:       origins,
 			MockHeaders:       []string{MockNowHeader, ScenarioHeader},
+			Scenarios:         ScenarioNames,
+			Scenario:          s.cfg.Scenario.String(),
 		}
 		b, err := json.Marshal(out)
 		if err != nil {

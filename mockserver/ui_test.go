@@ -129,7 +129,7 @@ func TestInfo(t *testing.T) {
 			var info struct {
 				Service, TimeZone, Clock, Now, NowInZone, Fixtures string
 				Seed                                               int64
-				Endpoints, CORSOrigins                             []string
+				Endpoints, CORSOrigins, Scenarios                  []string
 				Accounts, Tokens                                   int
 				ValidateResponses                                  bool
 			}
@@ -145,8 +145,9 @@ func TestInfo(t *testing.T) {
 				t.Errorf("NowInZone %q does not match Now %q in America/Chicago", info.NowInZone, info.Now)
 			}
 			if info.Service != "sparkmock" || info.Seed != mockserver.DefaultSeed || info.TimeZone != "America/Chicago" ||
-				info.Accounts == 0 || info.Tokens == 0 || !info.ValidateResponses || len(info.Endpoints) != 2 || info.Fixtures == "" {
-				t.Errorf("got %+v, want the default seed, zone, fixtures and the two endpoints", info)
+				info.Accounts == 0 || info.Tokens == 0 || !info.ValidateResponses || len(info.Endpoints) != 2 || info.Fixtures == "" ||
+				!slices.Contains(info.Scenarios, "rate-limited") {
+				t.Errorf("got %+v, want the default seed, zone, fixtures, the two endpoints and the scenarios", info)
 			}
 		})
 	}

@@ -105,6 +105,9 @@
       ["Response validation", info.ValidateResponses ? "on" : "off"],
       ["CORS origins", info.CORSOrigins.length ? info.CORSOrigins.join(", ") : "off"],
     ];
+    if (info.Scenario) facts.push(["Forced scenario", info.Scenario]);
+    const list = clear($("#scenarios"));
+    for (const name of info.Scenarios || []) list.append(el("option", { value: name.replace("<duration>", "500ms") }));
     const dl = clear($("#facts"));
     for (const [k, v] of facts) dl.append(el("div", null, el("dt", null, k), el("dd", null, v)));
   }
@@ -216,6 +219,8 @@
     if (ua) headers["X-SparkApi-User-Agent"] = ua;
     const now = $("#p-now").value.trim();
     if (now) headers["X-Mock-Now"] = now;
+    const scenario = $("#p-scenario").value.trim();
+    if (scenario) headers["X-Mock-Scenario"] = scenario;
     return { endpoint, params, headers };
   }
   function urlOf(req) {
