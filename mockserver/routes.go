@@ -27,8 +27,15 @@ func chain(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
 	e.Use(s.metrics.measure())
+	cors := newCORSPolicy(s.cfg.CORSOrigins)
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(corsHeaders(cors)) // outside validation: its 500 is readable cross-origin too
+	}
 	if s.validate != nil {
 		e.Use(validateResponses(s.validate, s.log, s.metrics))
+	}
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(corsPreflights(cors)) // inside validation: preflights are validated too
 	}
 	e.Use(recoverPanics(s.log))
 	if s.cfg.Latency != (LatencyRange{}) {
@@ -74,5 +81,12 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/readyz", handleReadyz(s))
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 	e.GET("/_mock/accounts", chain(handleAccounts(s), requestClock(s.clock)))
+	e.GET("/_mock/info", chain(handleInfo(s), requestClock(s.clock)))
+
+	// The page for people, its assets and the contract it renders.
+	e.GET("/", handleIndex())
+	e.GET(UIPrefix+"*", handleUIAsset())
+	e.GET("/openapi.yaml", handleSpecYAML(s.cfg.Spec, s.given.Spec == nil))
+	e.GET("/openapi.json", handleSpecJSON(s.cfg.Spec))
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

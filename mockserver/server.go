@@ -47,6 +47,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Spec is the contract; nil means the embedded openapi.yaml.
 	Spec *openapi3.T
+	// CORSOrigins are the origins whose pages may call the mock from a browser: "*" for any,
+	// or scheme://host[:port] where "*" stands for any part (http://localhost:*). Empty
+	// turns CORS off.
+	CORSOrigins []string
+	// ClockLabel tells people what Clock is (the page at / and /_mock/info show it), like
+	// "frozen at 2026-01-31T13:45:00Z"; empty means "real" for a nil Clock, "custom" otherwise.
+	ClockLabel string
 	// Scenario is forced on every API request that does not ask for one with X-Mock-Scenario.
 	Scenario Scenario
 	// Latency is added to every request.
@@ -59,12 +66,13 @@ type Config struct {
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
 func DefaultConfig() Config {
-	return Config{Seed: DefaultSeed, ValidateResponses: true}
+	return Config{Seed: DefaultSeed, ValidateResponses: true, CORSOrigins: []string{"*"}}
 }
 
 // Server is the mock: an http.Handler serving the contract.
 type Server struct {
 	cfg       Config
+	given     Config // cfg as New got it, before defaults
 	log       *slog.Logger
 	echo      *echo.Echo
 	fields    *fieldSet
@@ -89,6 +97,10 @@ type world struct {
 
 // New checks cfg and builds the server.
 func New(cfg Config) (*Server, error) {
+	given := cfg
+	if err := checkCORSOrigins(cfg.CORSOrigins); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
 	if cfg.Tree == nil {
 		tree, err := fixtures.Default()
 		if err != nil {
@@ -141,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Latency.Min < 0 || cfg.Latency.Max != 0 && cfg.Latency.Max < cfg.Latency.Min {
 		return nil, fmt.Errorf("mockserver: bad latency range %+v", cfg.Latency)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
+	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
 		sessions: newSessions(cfg.Clock), sleep: cfg.Sleep, metrics: newMetrics()}
 	if cfg.RateLimits != nil {
 		s.limiter = newRateLimiter(*cfg.RateLimits, cfg.Clock)

@@ -59,6 +59,7 @@ type options struct {
 	watch             bool
 	watchInterval     time.Duration
 	cpuProfile        string
+	corsOrigins       string
 }
 
 func envName(flagName string) string {
@@ -79,6 +80,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
+	fs.StringVar(&o.corsOrigins, "cors-origins", "*", "comma-separated `origins` whose pages may call the mock from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
 	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
 	fs.StringVar(&o.latency, "latency", "", "add latency to every request: a `duration` (20ms) or a range (20ms-200ms), the same for the same request")
 	fs.BoolVar(&o.rateLimit, "rate-limit", false, "enforce Spark's public rate limits per key (429, code 1550, Retry-After)")
@@ -183,6 +185,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg.Seed = o.seed
 	cfg.ValidateResponses = o.validateResponses
 	cfg.Logger = log
+	cfg.CORSOrigins = splitList(o.corsOrigins)
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -194,6 +197,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError("-now %q: must be an RFC 3339 time from 1970 to 2099, like 2026-01-31T13:45:00Z", o.now)
 		}
 		cfg.Clock = func() time.Time { return t }
+		cfg.ClockLabel = "frozen at " + o.now
 	}
 	if cfg.Scenario, err = mockserver.ParseScenario(o.scenario); err != nil {
 		return usageError("-scenario %q: one of %s", o.scenario, strings.Join(mockserver.ScenarioNames, ", "))
@@ -314,6 +318,7 @@ func serveTLS(ln net.Listener, o *options) (*tls.Config, string, error) {
 // printBanner tells a person where the mock is and which tokens to use.
 func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options) {
 	fmt.Fprintf(w, "sparkmock listening on %s\n", url)
+	fmt.Fprintf(w, "  page: %s/ (accounts, tokens, examples, API reference)\n", url)
 	fmt.Fprintf(w, "  fixtures: %s   seed: %d   zone: %s   clock: %s\n", tree.Source, o.seed, o.timezone, clockName(o.now))
 	fmt.Fprintf(w, "  try: curl -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", firstPrivate(tree), url)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -324,6 +329,17 @@ func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+}
+
+// splitList reads a comma-separated flag value; blanks around items are dropped.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func clockName(now string) string {
