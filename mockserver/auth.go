@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -40,12 +39,28 @@ func bearerToken(h string) (string, bool) {
 }
 
 // authenticate finds the token of a request: 401 with 1000 (none or unknown), 1020
-// (expired) or 1010 (disabled key).
-func authenticate(tokens func() *fixtures.Tree) echo.MiddlewareFunc {
+// (expired) or 1010 (disabled key). A request without Authorization may instead carry the
+// AuthToken of a legacy session and its ApiSig.
+func authenticate(tokens func() *fixtures.Tree, sess *sessions) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
 			if h == "" {
+				if authToken := c.QueryParam("AuthToken"); authToken != "" {
+					ss, err := sess.use(authToken)
+					if err != nil {
+						return err
+					}
+					if err := checkSignature(c.Request(), ss.key); err != nil {
+						return err
+					}
+					if ss.key.Status == fixtures.Disabled {
+						return sparkmock.Errorf(sparkmock.CodeKeyDisabled, "API key disabled")
+					}
+					c.Set(ctxToken, fixtures.Token{Token: authToken, Role: ss.key.Role, AccountID: ss.key.AccountID, Status: fixtures.Active})
+					c.Set(ctxAPIKey, ss.key.Key)
+					return next(c)
+				}
 				return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "No credentials: send Authorization: OAuth <access token> (or Bearer <access token>)")
 			}
 			token, ok := bearerToken(h)
@@ -82,9 +97,11 @@ func requireRole(role fixtures.Role) echo.MiddlewareFunc {
 	}
 }
 
-// methodNotAllowed answers every method but GET on an export path: 405 with Allow: GET,
-// before any authentication ([choice]: the method is never implemented, whoever asks).
-func methodNotAllowed(c echo.Context) error {
-	r := c.Request()
-	return sparkmock.Errorf(sparkmock.CodeMethodNotAllowed, "Method Not Allowed: %s %s (only GET)", r.Method, r.URL.Path).WithHeader("Allow", http.MethodGet)
+// methodNotAllowed answers the methods a path does not implement: 405 with Allow, before
+// any authentication ([choice]: the method is never implemented, whoever asks).
+func methodNotAllowed(allow string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		return sparkmock.Errorf(sparkmock.CodeMethodNotAllowed, "Method Not Allowed: %s %s (only %s)", r.Method, r.URL.Path, allow).WithHeader("Allow", allow)
+	}
 }

@@ -86,6 +86,7 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		dst = r.appendTo(dst, f, st.books[e.book].ownerMember, q.sel)
 		if s.validate != nil {
 			if err := s.validate.checkItem(r, f, dst[start:], q.sel); err != nil {
+				s.metrics.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				s.log.Error("generated contact violates openapi.yaml", "id", r.c.ID, "violation", err.Error())
 				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))
 			}
@@ -101,8 +102,9 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		skeleton := make([]byte, 0, prefixEnd+len(dst)-suffixStart)
 		skeleton = append(skeleton, dst[:prefixEnd]...)
 		skeleton = append(skeleton, dst[suffixStart:]...)
-		if route := routeOf(c); route != nil {
-			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), route, f, skeleton, len(page)); err != nil {
+		if m, _ := routeOf(c); m.route != nil {
+			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), m, f, skeleton, len(page)); err != nil {
+				s.metrics.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				s.log.Error("export envelope violates openapi.yaml", "violation", err.Error())
 				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))
 			}

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
 )
 
 func stack() []byte { return debug.Stack() }
@@ -14,6 +15,16 @@ func stack() []byte { return debug.Stack() }
 func handleHealthz() echo.HandlerFunc {
 	body := []byte(`{"status":"ok"}`)
 	return func(c echo.Context) error { return c.Blob(http.StatusOK, contentTypeJSON, body) }
+}
+
+// handleReadyz answers 200 while the server takes requests, 503 once it is going down.
+func handleReadyz(s *Server) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.ready.Load() {
+			return sparkmock.Errorf(sparkmock.CodeUnavailable, "Shutting down: finishing the requests in flight")
+		}
+		return c.Blob(http.StatusOK, contentTypeJSON, []byte(`{"status":"ready"}`))
+	}
 }
 
 type accountView struct {
@@ -44,7 +55,7 @@ func handleAccounts(s *Server) echo.HandlerFunc {
 		now := requestTime(c).Unix()
 		out := accountsView{Accounts: []accountView{}, Tokens: []tokenView{}}
 		for i, a := range w.tree.Accounts {
-			v := accountView{ID: a.ID, Name: a.Name, UserType: string(a.Type), ContactCount: w.store.books[i].book.Count(now)}
+			v := accountView{ID: a.ID, Name: a.Name, UserType: string(a.Type), ContactCount: w.store.count(i, now)}
 			if a.ParentID != "" {
 				p := a.ParentID
 				v.ParentID = &p

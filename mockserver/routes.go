@@ -17,19 +17,30 @@ var notAllowed = []string{
 // routes lists every route of the server.
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
+	e.Use(s.metrics.measure())
 	if s.validate != nil {
-		e.Use(validateResponses(s.validate, s.log))
+		e.Use(validateResponses(s.validate, s.log, s.metrics))
 	}
 	e.Use(recoverPanics(s.log))
+	if s.cfg.Latency != (LatencyRange{}) {
+		e.Use(addLatency(s.cfg.Latency, s.cfg.Seed, s.sleep))
+	}
 
 	tree := func() *fixtures.Tree { return s.world().tree }
+	scenarios := forceScenarios(s.cfg.Scenario, s.sleep, s.log)
 	exportChain := []echo.MiddlewareFunc{
+		scenarios,
 		requireUserAgent(),
-		authenticate(tree),
+		authenticate(tree, s.sessions),
+	}
+	if s.limiter != nil {
+		exportChain = append(exportChain, limitRate(s.limiter))
+	}
+	exportChain = append(exportChain,
 		requireRole(fixtures.Private),
 		requestClock(s.clock),
 		validateRequests(s.requests),
-	}
+	)
 	for _, r := range []struct {
 		path string
 		all  bool
@@ -39,11 +50,20 @@ func (s *Server) routes(e *echo.Echo) {
 	} {
 		e.GET(r.path, handleExport(s, r.all), exportChain...)
 		for _, m := range notAllowed {
-			e.Add(m, r.path, methodNotAllowed)
+			e.Add(m, r.path, methodNotAllowed(http.MethodGet))
 		}
 	}
 
+	sessionChain := []echo.MiddlewareFunc{scenarios, requireUserAgent(), validateRequests(s.requests)}
+	e.POST(s.apiPrefix+"/session", handleSessionCreate(s), sessionChain...)
+	e.DELETE(s.apiPrefix+"/session/:token", handleSessionDelete(s), sessionChain...)
+	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		e.Add(m, s.apiPrefix+"/session", methodNotAllowed(http.MethodPost))
+	}
+
 	e.GET("/healthz", handleHealthz())
+	e.GET("/readyz", handleReadyz(s))
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 	e.GET("/_mock/accounts", handleAccounts(s), requestClock(s.clock))
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

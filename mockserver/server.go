@@ -2,11 +2,13 @@ package mockserver
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // the service zone must load in a scratch container too
@@ -45,6 +47,14 @@ type Config struct {
 	Logger *slog.Logger
 	// Spec is the contract; nil means the embedded openapi.yaml.
 	Spec *openapi3.T
+	// Scenario is forced on every API request that does not ask for one with X-Mock-Scenario.
+	Scenario Scenario
+	// Latency is added to every request.
+	Latency LatencyRange
+	// RateLimits, when not nil, enforces per-key limits on the export (see SparkRateLimits).
+	RateLimits *RateLimits
+	// Sleep waits for latencies; nil means a real timer. Tests pass one that does not sleep.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
@@ -63,6 +73,11 @@ type Server struct {
 	apiPrefix string
 	clock     func() time.Time
 	queries   queryCache
+	sessions  *sessions
+	limiter   *rateLimiter // nil without rate limits
+	sleep     sleepFunc
+	metrics   *metrics
+	ready     atomic.Bool
 	data      atomic.Pointer[world]
 }
 
@@ -117,15 +132,29 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if l := cfg.RateLimits; l != nil && (l.IDX <= 0 || l.Other <= 0 || l.Window <= 0) {
+		return nil, fmt.Errorf("mockserver: rate limits must be positive, got %+v", *l)
+	}
+	if cfg.Latency.Min < 0 || cfg.Latency.Max != 0 && cfg.Latency.Max < cfg.Latency.Min {
+		return nil, fmt.Errorf("mockserver: bad latency range %+v", cfg.Latency)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
+		sessions: newSessions(cfg.Clock), sleep: cfg.Sleep, metrics: newMetrics()}
+	if cfg.RateLimits != nil {
+		s.limiter = newRateLimiter(*cfg.RateLimits, cfg.Clock)
+	}
 	if cfg.ValidateResponses {
 		s.validate = v
 	}
-	st, err := newStore(cfg.Tree, cfg.Seed, cfg.Location, s.apiPrefix)
+	st, err := newStore(cfg.Tree, cfg.Seed, cfg.Location, s.apiPrefix, v)
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	s.data.Store(&world{tree: cfg.Tree, store: st})
+	s.ready.Store(true)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -156,6 +185,60 @@ func (s *Server) Warm(t time.Time) {
 		snap.allList(ord)
 	}
 }
+
+// Reload swaps in another account tree: the next request answers from it, requests in
+// flight finish on the old one. A tree whose pinned contacts break the schema is refused and
+// the previous data stays.
+func (s *Server) Reload(tree *fixtures.Tree) error {
+	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, s.apiPrefix, s.requests)
+	if err != nil {
+		s.metrics.reloadErrs.Inc()
+		return err
+	}
+	s.data.Store(&world{tree: tree, store: st})
+	s.metrics.reloads.Inc()
+	return nil
+}
+
+// WatchFixtures reloads the fixtures file at path whenever its content differs from the data
+// served, checking every interval until ctx ends. A file that does not load is logged (once
+// per content) and the previous data stays.
+func (s *Server) WatchFixtures(ctx context.Context, path string, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var refused [32]byte
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		digest := sha256.Sum256(data)
+		if digest == s.world().tree.Digest || digest == refused {
+			continue
+		}
+		tree, err := fixtures.Parse(path, data)
+		if err == nil {
+			err = s.Reload(tree)
+		} else {
+			s.metrics.reloadErrs.Inc()
+		}
+		if err != nil {
+			refused = digest
+			s.log.Error("fixtures changed but do not load; keeping the previous data", "file", path, "error", err.Error())
+			continue
+		}
+		s.log.Info("fixtures reloaded", "file", path, "accounts", len(tree.Accounts), "tokens", len(tree.Tokens))
+	}
+}
+
+// SetReady says whether /readyz answers 200: a server going down sets it to false first, so a
+// load balancer stops sending it requests while those in flight finish.
+func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 
 // recoverPanics turns a panic into a 500 envelope; the stack goes to the log, never to the
 // client.

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,8 @@ type store struct {
 	books     []*bookCache
 	byID      map[string]int
 	bySuffix  map[string]int // the six-digit tail of contact ids → book
+	// pinnedByID finds the contacts the fixtures file spells out.
+	pinnedByID map[string]entry
 	// controlled lists, per book, the books /export/all reads: its own and its subtree's.
 	controlled [][]int
 
@@ -39,6 +42,7 @@ type bookCache struct {
 	book        *fixtures.Book
 	ownerMember []byte
 	ownerBox    any // the owner id, boxed once for the filter
+	pinned      []*record
 
 	mu    sync.Mutex
 	slots atomic.Pointer[[]*slot]
@@ -50,19 +54,36 @@ type slot struct {
 	rec atomic.Pointer[record]
 }
 
-func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix string) (*store, error) {
+func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix string, v *validator) (*store, error) {
 	gen, err := fixtures.NewGenerator(tree, seed)
 	if err != nil {
 		return nil, err
 	}
-	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, bySuffix: map[string]int{}, snaps: map[int64]*snapshot{}}
+	pinned, err := pinnedRecords(tree, v, loc, apiPrefix)
+	if err != nil {
+		return nil, err
+	}
+	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, bySuffix: map[string]int{},
+		pinnedByID: map[string]entry{}, snaps: map[int64]*snapshot{}}
 	for i, a := range tree.Accounts {
-		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID}
+		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID, pinned: pinned[a.ID]}
 		empty := []*slot{}
 		bc.slots.Store(&empty)
 		s.books = append(s.books, bc)
 		s.byID[a.ID] = i
 		s.bySuffix[bc.book.Suffix()] = i
+	}
+	all := make([]int, len(s.books))
+	for i := range all {
+		all[i] = i
+	}
+	for i, bc := range s.books {
+		for k, r := range bc.pinned {
+			if _, clash := s.locateGenerated(r.c.ID, all, maxClock.Unix()); clash {
+				return nil, fmt.Errorf("pinned contacts: Id %s (account %s) is the id of a generated contact; choose another", r.c.ID, bc.account.ID)
+			}
+			s.pinnedByID[r.c.ID] = entry{mod: r.c.Modified.Unix(), id: r.c.ID, book: int32(i), index: int32(-1 - k)}
+		}
 	}
 	for _, a := range tree.Accounts {
 		var ords []int
@@ -152,10 +173,15 @@ func (sn *snapshot) ownList(ord int) []entry {
 		b := sn.store.books[ord]
 		n := b.book.Count(sn.t)
 		slots := b.slotsUpTo(n)
-		list := make([]entry, n)
+		list := make([]entry, n, n+len(b.pinned))
 		for i := 0; i < n; i++ {
 			v, mod := b.book.Version(i, sn.t)
 			list[i] = entry{mod: mod, id: slots[i].id, book: int32(ord), index: int32(i), version: int32(v)}
+		}
+		for k, r := range b.pinned {
+			if mod := r.c.Modified.Unix(); mod <= sn.t {
+				list = append(list, entry{mod: mod, id: r.c.ID, book: int32(ord), index: int32(-1 - k)})
+			}
 		}
 		slices.SortFunc(list, defaultLess)
 		ol.list = list
@@ -193,6 +219,9 @@ func (sn *snapshot) allList(ord int) []entry {
 // record returns the record of an entry, generating and encoding it on first use.
 func (s *store) record(e entry) *record {
 	b := s.books[e.book]
+	if e.index < 0 {
+		return b.pinned[-1-e.index]
+	}
 	sl := b.slotsUpTo(int(e.index) + 1)[e.index]
 	if r := sl.rec.Load(); r != nil && r.c.Version == int(e.version) {
 		return r
@@ -207,6 +236,14 @@ func (s *store) record(e entry) *record {
 // locate finds the contact with a generated id among the given books at unix time t, with
 // no scan: the id holds its creation second and its owner's tail.
 func (s *store) locate(id string, books []int, t int64) (entry, bool) {
+	if e, ok := s.pinnedByID[id]; ok {
+		return e, slices.Contains(books, int(e.book)) && e.mod <= t
+	}
+	return s.locateGenerated(id, books, t)
+}
+
+// locateGenerated finds a generated contact by id.
+func (s *store) locateGenerated(id string, books []int, t int64) (entry, bool) {
 	if len(id) != 26 {
 		return entry{}, false
 	}
@@ -233,4 +270,16 @@ func (s *store) locate(id string, books []int, t int64) (entry, bool) {
 	}
 	v, mod := b.book.Version(i, t)
 	return entry{mod: mod, id: sl.id, book: int32(ord), index: int32(i), version: int32(v)}, true
+}
+
+// count returns how many contacts an account has at unix time t, pinned ones included.
+func (s *store) count(ord int, t int64) int {
+	b := s.books[ord]
+	n := b.book.Count(t)
+	for _, r := range b.pinned {
+		if r.c.Modified.Unix() <= t {
+			n++
+		}
+	}
+	return n
 }

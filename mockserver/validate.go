@@ -77,16 +77,22 @@ func newValidator(doc *openapi3.T) (*validator, error) {
 	return v, nil
 }
 
-// route finds the operation of a request, or nil when the spec has none.
-func (v *validator) route(req *http.Request) *routers.Route {
+// matched is the operation of a request and its path parameters.
+type matched struct {
+	route  *routers.Route
+	params map[string]string
+}
+
+// route finds the operation of a request; route is nil when the spec has none.
+func (v *validator) route(req *http.Request) matched {
 	if r, ok := v.literal[req.Method+" "+req.URL.Path]; ok {
-		return r
+		return matched{route: r}
 	}
-	r, _, err := v.router.FindRoute(req)
+	r, params, err := v.router.FindRoute(req)
 	if err != nil {
-		return nil
+		return matched{}
 	}
-	return r
+	return matched{route: r, params: params}
 }
 
 // requestOptions: authentication is the auth middleware's business (it answers with Spark
@@ -95,8 +101,8 @@ var requestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.
 
 // checkRequest validates a request against its operation and turns a violation into the
 // Spark error the contract names: 1016 for the user agent header, 1053 for a parameter.
-func (v *validator) checkRequest(ctx context.Context, req *http.Request, route *routers.Route) *sparkmock.Error {
-	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: requestOptions})
+func (v *validator) checkRequest(ctx context.Context, req *http.Request, m matched) *sparkmock.Error {
+	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: m.route, PathParams: m.params, Options: requestOptions})
 	if err == nil {
 		return nil
 	}
@@ -125,15 +131,15 @@ func (v *validator) checkRequest(ctx context.Context, req *http.Request, route *
 var responseOptions = &openapi3filter.Options{IncludeResponseStatus: true}
 
 // checkResponse validates a whole buffered response the slow, general way.
-func (v *validator) checkResponse(ctx context.Context, req *http.Request, route *routers.Route, status int, header http.Header, body []byte) error {
-	if route == nil {
+func (v *validator) checkResponse(ctx context.Context, req *http.Request, m matched, status int, header http.Header, body []byte) error {
+	if m.route == nil {
 		if status < 400 {
 			return nil // mock-only surface (/healthz, /_mock/…): not part of the contract
 		}
 		return v.checkErrorBody(body)
 	}
 	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: requestOptions},
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: m.route, PathParams: m.params, Options: requestOptions},
 		Status:                 status,
 		Header:                 header,
 		Body:                   io.NopCloser(bytes.NewReader(body)),
@@ -194,11 +200,11 @@ func projectionKey(r *record, f form, sel *selection) string {
 // checkSkeleton validates the envelope of a page with its Results emptied, once per distinct
 // skeleton; with every item validated on its own and the item count within maxItems, that
 // is the whole body validated.
-func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, route *routers.Route, f form, skeleton []byte, items int) error {
+func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matched, f form, skeleton []byte, items int) error {
 	if max := v.maxResults[f]; max >= 0 && items > max {
 		return fmt.Errorf("results: %d items, the schema allows at most %d", items, max)
 	}
-	key := route.Method + " " + route.Path + "\x00" + string(skeleton)
+	key := m.route.Method + " " + m.route.Path + "\x00" + string(skeleton)
 	if ok, seen := v.skeletons.get(key); seen {
 		if ok {
 			return nil
@@ -206,7 +212,7 @@ func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, route 
 		return fmt.Errorf("the envelope does not match openapi.yaml")
 	}
 	h := http.Header{"Content-Type": []string{contentTypeJSON}}
-	err := v.checkResponse(ctx, req, route, http.StatusOK, h, skeleton)
+	err := v.checkResponse(ctx, req, m, http.StatusOK, h, skeleton)
 	v.skeletons.put(key, err == nil)
 	return err
 }
@@ -244,6 +250,7 @@ const (
 	ctxToken     = "sparkmock.token"
 	ctxNow       = "sparkmock.now"
 	ctxRequestID = "sparkmock.request-id"
+	ctxAPIKey    = "sparkmock.api-key"
 )
 
 // bufferedWriter holds a response until it has been validated.
@@ -271,7 +278,7 @@ var bufferPool = sync.Pool{New: func() any { return &bufferedWriter{header: http
 // validateResponses is the middleware that holds every response back until it has been
 // validated against openapi.yaml. A response that breaks the contract is logged and
 // replaced by a 500 envelope, so a bug in the mock can never pass silently.
-func validateResponses(v *validator, log *slog.Logger) echo.MiddlewareFunc {
+func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -304,6 +311,7 @@ func validateResponses(v *validator, log *slog.Logger) echo.MiddlewareFunc {
 			}
 			res.Writer = orig
 			if verr != nil {
+				m.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				log.Error("response violates openapi.yaml; answering 500 instead",
 					"method", req.Method, "path", req.URL.Path, "status", status, "violation", verr.Error(), "body", truncate(body, 2048))
 				res.Committed = false
@@ -342,9 +350,9 @@ func firstLine(s string) string {
 }
 
 // routeOf returns the spec operation validateResponses found for the request.
-func routeOf(c echo.Context) *routers.Route {
-	r, _ := c.Get(ctxRoute).(*routers.Route)
-	return r
+func routeOf(c echo.Context) (matched, bool) {
+	m, ok := c.Get(ctxRoute).(matched)
+	return m, ok
 }
 
 // validateRequests checks parameters and headers against the operation's declaration in
@@ -352,12 +360,12 @@ func routeOf(c echo.Context) *routers.Route {
 func validateRequests(v *validator) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			route := routeOf(c)
-			if route == nil {
-				route = v.route(c.Request())
+			m, ok := routeOf(c)
+			if !ok {
+				m = v.route(c.Request())
 			}
-			if route != nil {
-				if err := v.checkRequest(c.Request().Context(), c.Request(), route); err != nil {
+			if m.route != nil {
+				if err := v.checkRequest(c.Request().Context(), c.Request(), m); err != nil {
 					return err
 				}
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -42,6 +45,18 @@ type options struct {
 	logFormat         string
 	dumpFixtures      bool
 	shutdownTimeout   time.Duration
+	scenario          string
+	latency           string
+	rateLimit         bool
+	rateLimitIDX      int
+	rateLimitOther    int
+	rateLimitWindow   time.Duration
+	tls               bool
+	tlsCert           string
+	tlsKey            string
+	tlsCertOut        string
+	watch             bool
+	watchInterval     time.Duration
 }
 
 func envName(flagName string) string {
@@ -62,6 +77,18 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
+	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
+	fs.StringVar(&o.latency, "latency", "", "add latency to every request: a `duration` (20ms) or a range (20ms-200ms), the same for the same request")
+	fs.BoolVar(&o.rateLimit, "rate-limit", false, "enforce Spark's public rate limits per key (429, code 1550, Retry-After)")
+	fs.IntVar(&o.rateLimitIDX, "rate-limit-idx", mockserver.SparkRateLimits.IDX, "with -rate-limit: requests per window for IDX keys")
+	fs.IntVar(&o.rateLimitOther, "rate-limit-other", mockserver.SparkRateLimits.Other, "with -rate-limit: requests per window for every other key")
+	fs.DurationVar(&o.rateLimitWindow, "rate-limit-window", mockserver.SparkRateLimits.Window, "with -rate-limit: the window")
+	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start (localhost, 127.0.0.1); its PEM path and fingerprint are printed")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM; with -tls-key)")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
+	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
+	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
+	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s [flags]
 
@@ -151,6 +178,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		cfg.Clock = func() time.Time { return t }
 	}
+	if cfg.Scenario, err = mockserver.ParseScenario(o.scenario); err != nil {
+		return usageError("-scenario %q: one of %s", o.scenario, strings.Join(mockserver.ScenarioNames, ", "))
+	}
+	if cfg.Latency, err = mockserver.ParseLatency(o.latency); err != nil {
+		return usageError("-latency: %v", err)
+	}
+	if o.rateLimit {
+		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow}
+	}
+	if o.watch && o.fixtures == "" {
+		return usageError("-watch needs -fixtures: there is no file to watch")
+	}
+	if o.watchInterval <= 0 {
+		return usageError("-watch-interval must be positive")
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return usageError("-tls-cert and -tls-key go together")
+	}
 	if o.fixtures != "" {
 		tree, err := fixtures.Load(o.fixtures)
 		if err != nil {
@@ -172,21 +217,45 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.addr, err)
 	}
-	url := "http://" + ln.Addr().String()
+	scheme, tlsNote := "http", ""
+	var tlsConfig *tls.Config
+	if o.tls || o.tlsCert != "" {
+		tlsConfig, tlsNote, err = serveTLS(ln, o)
+		if err != nil {
+			ln.Close()
+			return &exitError{code: 2, err: err}
+		}
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
 	printBanner(stdout, url, srv.Tree(), o)
+	if tlsNote != "" {
+		fmt.Fprintln(stdout, tlsNote)
+	}
 
 	hs := &http.Server{
 		Handler:           srv,
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if o.watch {
+		go srv.WatchFixtures(ctx, o.fixtures, o.watchInterval)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
+	srv.SetReady(false)
 	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
@@ -197,6 +266,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	return nil
+}
+
+// serveTLS makes the TLS configuration: the given certificate or a self-signed one.
+func serveTLS(ln net.Listener, o *options) (*tls.Config, string, error) {
+	var cert tls.Certificate
+	var note string
+	if o.tlsCert != "" {
+		c, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
+			return nil, "", fmt.Errorf("-tls-cert/-tls-key: %w", err)
+		}
+		cert, note = c, fmt.Sprintf("  TLS certificate: %s", o.tlsCert)
+	} else {
+		host, port, _ := net.SplitHostPort(ln.Addr().String())
+		out := o.tlsCertOut
+		if out == "" {
+			out = filepath.Join(os.TempDir(), "sparkmock-"+port+".pem")
+		}
+		c, fp, err := selfSigned(host, out, time.Now())
+		if err != nil {
+			return nil, "", fmt.Errorf("-tls: %w", err)
+		}
+		cert = c
+		note = fmt.Sprintf("  TLS certificate (self-signed, trust it to call the mock): %s\n  SHA-256 fingerprint: %s", out, fp)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, note, nil
 }
 
 // printBanner tells a person where the mock is and which tokens to use.

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -186,5 +188,104 @@ func TestDumpFixturesRoundTrips(t *testing.T) {
 	defer stop()
 	if status, _ := get(t, url+"/v1/contacts/export", "private-mls"); status != 200 {
 		t.Errorf("served from the dumped file: %d", status)
+	}
+}
+
+// TestTLSWithAClientThatTrustsOnlyThePrintedCertificate: -tls makes a certificate, prints where
+// it is, and a client that trusts that file alone gets the export over HTTPS.
+func TestTLSWithAClientThatTrustsOnlyThePrintedCertificate(t *testing.T) {
+	certPath := filepath.Join(t.TempDir(), "mock.pem")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"mockserver", "-addr", "127.0.0.1:0", "-tls", "-tls-cert-out", certPath, "-log-level", "error"},
+			func(string) string { return "" }, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	var url, printedPath, fp string
+	lines := bufio.NewScanner(pr)
+	for (url == "" || fp == "") && lines.Scan() {
+		line := strings.TrimSpace(lines.Text())
+		if rest, ok := strings.CutPrefix(line, "sparkmock listening on "); ok {
+			url = rest
+		}
+		if _, rest, ok := strings.Cut(line, "trust it to call the mock): "); ok {
+			printedPath = rest
+		}
+		if rest, ok := strings.CutPrefix(line, "SHA-256 fingerprint: "); ok {
+			fp = rest
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if !strings.HasPrefix(url, "https://") || printedPath != certPath || len(fp) != 95 {
+		t.Fatalf("banner: url %q, certificate %q, fingerprint %q", url, printedPath, fp)
+	}
+	pemBytes, err := os.ReadFile(printedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatal("the printed file holds no certificate")
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	req, _ := http.NewRequest(http.MethodGet, url+"/v1/contacts/export?_limit=1", nil)
+	req.Header.Set("X-SparkApi-User-Agent", "tls-test")
+	req.Header.Set("Authorization", "OAuth private-member-avery")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("trusting the printed certificate: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	// localhost is in the certificate too.
+	res, err = client.Get(strings.Replace(url, "127.0.0.1", "localhost", 1) + "/healthz")
+	if err != nil {
+		t.Fatalf("https://localhost: %v", err)
+	}
+	res.Body.Close()
+	// A client with the system roots only refuses it.
+	if _, err := (&http.Client{}).Get(url + "/healthz"); err == nil {
+		t.Fatal("a client without the certificate accepted the connection")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// TestShutdownFinishesRequestsInFlight: a request still being answered when the signal comes
+// gets its answer, then run returns cleanly.
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	url, stop := start(t, []string{"-log-level", "error"}, nil)
+	type result struct {
+		status int
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, url+"/v1/contacts/export", nil)
+		req.Header.Set("X-SparkApi-User-Agent", "shutdown-test")
+		req.Header.Set("Authorization", "OAuth private-member-avery")
+		req.Header.Set("X-Mock-Scenario", "latency=2s")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		res.Body.Close()
+		got <- result{status: res.StatusCode}
+	}()
+	time.Sleep(500 * time.Millisecond) // the request is in its 2 s of latency
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	r := <-got
+	if r.err != nil || r.status != 200 {
+		t.Fatalf("the request in flight got %d, %v; want its 200", r.status, r.err)
 	}
 }
