@@ -420,3 +420,33 @@ func TestRunAdapter(t *testing.T) {
 	defer srv.Close()
 	contracttest.Run(t, contracttest.Target{BaseURL: srv.URL}, contracttest.Config{Run: regexp.MustCompile(`^auth\.(no-credentials|unknown-token)$`)})
 }
+
+// TestNoRedirectFollowed: a redirect is judged as an answer, never followed, so a token
+// cannot be carried to another host.
+func TestNoRedirectFollowed(t *testing.T) {
+	var mu sync.Mutex
+	reached := 0
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		reached++
+		mu.Unlock()
+		authOnly(w, r)
+	}))
+	defer elsewhere.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.RequestURI(), http.StatusFound)
+	}))
+	defer srv.Close()
+	rep, err := contracttest.Check(context.Background(),
+		contracttest.Target{BaseURL: srv.URL, Tokens: map[contracttest.Role]string{contracttest.RolePrivate: "good-token-123456"}},
+		contracttest.Config{Run: regexp.MustCompile(`^(roles\.private|conformance\.status)$`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reached != 0 {
+		t.Errorf("the other host got %d requests, want 0", reached)
+	}
+	if r, _ := rep.Result("roles.private"); r.Status != contracttest.StatusFailed {
+		t.Errorf("roles.private: got %s, want failed on a 302", r.Status)
+	}
+}

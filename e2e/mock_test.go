@@ -58,11 +58,18 @@ func TestMockPassesTheSuite(t *testing.T) {
 				if got, want := len(rep.Results), wantChecks(strict); got != want {
 					t.Errorf("got %d results, want %d (every check of the catalog that applies)", got, want)
 				}
+				// The README promises a few hundred requests a run: at 5 a second, about a minute.
+				if rep.Requests > maxRequests {
+					t.Errorf("got %d requests, want at most %d", rep.Requests, maxRequests)
+				}
 				t.Logf("%d checks, %d requests, %v", len(rep.Results), rep.Requests, rep.Duration)
 			})
 		}
 	}
 }
+
+// maxRequests bounds one run of the suite on the default data.
+const maxRequests = 350
 
 // wantChecks counts the catalog's checks a run runs.
 func wantChecks(strict bool) int {
