@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
 )
@@ -448,5 +451,57 @@ func TestNoRedirectFollowed(t *testing.T) {
 	}
 	if r, _ := rep.Result("roles.private"); r.Status != contracttest.StatusFailed {
 		t.Errorf("roles.private: got %s, want failed on a 302", r.Status)
+	}
+}
+
+// TestTimeoutBoundsEachRequest: a target that never answers makes the run give up, saying so.
+func TestTimeoutBoundsEachRequest(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer srv.Close()
+	_, err := contracttest.Check(context.Background(), contracttest.Target{BaseURL: srv.URL}, contracttest.Config{Timeout: 50 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "no answer within 50ms") {
+		t.Errorf("got %v, want the suite to give up after the timeout", err)
+	}
+}
+
+// TestReadsAtMost2000ContactsAPath: against a huge account the listing stops at 2,000
+// contacts and the checks that need the whole of it are skipped, saying why.
+func TestReadsAtMost2000ContactsAPath(t *testing.T) {
+	var mu sync.Mutex
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests++
+		mu.Unlock()
+		if r.Header.Get("Authorization") == "" {
+			envelopeError(w, 401, 1000, "no")
+			return
+		}
+		page := 1
+		if p := r.URL.Query().Get("_page"); p != "" {
+			page, _ = strconv.Atoi(p)
+		}
+		results := make([]map[string]any, 25)
+		for i := range results {
+			id := fmt.Sprintf("2020010100000000%010d", (page-1)*25+i)
+			results[i] = map[string]any{"Id": id, "ResourceUri": "/v1/contacts/" + id, "ModificationTimestamp": "2020-01-01T00:00:00Z"}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"D": map[string]any{"Success": true, "ExportTimestamp": "2024-01-31T13:45:00",
+			"Results": results, "Pagination": map[string]any{"TotalRows": 100000, "PageSize": 25, "TotalPages": 4000, "CurrentPage": page}}})
+	}))
+	defer srv.Close()
+	rep, err := contracttest.Check(context.Background(),
+		contracttest.Target{BaseURL: srv.URL, Tokens: map[contracttest.Role]string{contracttest.RolePrivate: "good-token-123456"}},
+		contracttest.Config{Run: regexp.MustCompile(`^paging\.complete$`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if max := 1 + 2*2000/25; requests > max {
+		t.Errorf("got %d requests, want at most %d (2,000 contacts a path, 25 a page, and the preflight)", requests, max)
+	}
+	r, _ := rep.Result("paging.complete")
+	if r.Status != contracttest.StatusSkipped || !strings.Contains(r.Reason, "more than the 2000 the suite reads") {
+		t.Errorf("got %s (%s), want skipped for the size", r.Status, r.Reason)
 	}
 }

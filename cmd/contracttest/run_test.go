@@ -295,3 +295,23 @@ func TestUnwritableReportExitsThree(t *testing.T) {
 		t.Fatalf("got exit %d (%v), want %d", r.code, r.err, exitCouldntRun)
 	}
 }
+
+// TestUnfinishedCheckExitsThree: a check whose request times out errors, and the run exits 3.
+func TestUnfinishedCheckExitsThree(t *testing.T) {
+	url := mock(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("_limit") == "0" {
+				<-r.Context().Done()
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	r := runCmd(t, nil, "-base-url", url, "-token", "private=private-member-avery", "-run", `^paging\.limit$`, "-timeout", "100ms")
+	if r.code != exitCouldntRun {
+		t.Fatalf("got exit %d (%v), want %d:\n%s", r.code, r.err, exitCouldntRun, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "ERROR paging.limit") {
+		t.Errorf("the report does not show the check as errored:\n%s", r.stdout)
+	}
+}
