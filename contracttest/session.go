@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/routers"
 	sparkmock "github.com/sparkmock/sparkmock"
@@ -534,9 +533,6 @@ func (v *verdict) needPrivate() bool {
 	}
 	return true
 }
-
-// reportTime formats a time for messages.
-func reportTime(t time.Time) string { return t.Format(time.RFC3339) }
 
 // once sends a call the first time a key is asked for and returns the same answer after:
 // for requests several checks judge (a role's answer, a 405 probe).

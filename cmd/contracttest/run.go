@@ -34,6 +34,7 @@ type exitError struct {
 	err  error
 }
 
+// Error says what went wrong, or only the code when the report already said it.
 func (e *exitError) Error() string {
 	if e.err == nil {
 		return fmt.Sprintf("exit code %d", e.code)
@@ -41,6 +42,7 @@ func (e *exitError) Error() string {
 	return e.err.Error()
 }
 
+// Unwrap returns the error behind the exit code.
 func (e *exitError) Unwrap() error { return e.err }
 
 func usageError(format string, args ...any) error {
@@ -75,7 +77,10 @@ func envName(flagName string) string {
 // tokenFlag is -token ROLE=TOKEN, repeatable.
 type tokenFlag struct{ o *options }
 
+// String is empty: flag's defaults for -h come from the usage text.
 func (f tokenFlag) String() string { return "" }
+
+// Set adds a ROLE=TOKEN.
 func (f tokenFlag) Set(v string) error {
 	name, tok, ok := strings.Cut(v, "=")
 	if !ok || tok == "" {
@@ -92,7 +97,10 @@ func (f tokenFlag) Set(v string) error {
 // headerFlag is -header NAME=VALUE, repeatable.
 type headerFlag struct{ o *options }
 
+// String is empty: flag's defaults for -h come from the usage text.
 func (f headerFlag) String() string { return "" }
+
+// Set adds a NAME=VALUE header.
 func (f headerFlag) Set(v string) error {
 	name, value, ok := strings.Cut(v, "=")
 	if !ok || strings.TrimSpace(name) == "" {
@@ -105,7 +113,10 @@ func (f headerFlag) Set(v string) error {
 // formatFlag is -format NAME, repeatable; each -out FILE goes with the -format before it.
 type formatFlag struct{ o *options }
 
+// String is empty: flag's defaults for -h come from the usage text.
 func (f formatFlag) String() string { return "" }
+
+// Set adds a report format.
 func (f formatFlag) Set(v string) error {
 	for _, known := range report.Formats {
 		if v == known {
@@ -118,7 +129,10 @@ func (f formatFlag) Set(v string) error {
 
 type outFlag struct{ o *options }
 
+// String is empty: flag's defaults for -h come from the usage text.
 func (f outFlag) String() string { return "" }
+
+// Set adds the file of the last -format.
 func (f outFlag) Set(v string) error {
 	n := len(f.o.outputs)
 	switch {
