@@ -81,3 +81,19 @@ func wantChecks(strict bool) int {
 	}
 	return n
 }
+
+// BenchmarkSuiteAgainstMock measures one whole run of the suite, strict, against the mock in
+// process on 127.0.0.1 (the run CI asks to stay under 10 s).
+func BenchmarkSuiteAgainstMock(b *testing.B) {
+	h := newMock(b, mockserver.DefaultSeed, frozenClock(frozen))
+	target := contracttest.Target{Tokens: allTokens("private-company-prairie")}
+	requests := 0
+	for b.Loop() {
+		rep := check(b, h, target, contracttest.Config{Strict: true})
+		if !rep.OK() {
+			b.Fatalf("the mock broke the contract:%s", failures(rep))
+		}
+		requests = rep.Requests
+	}
+	b.ReportMetric(float64(requests), "requests/run")
+}
