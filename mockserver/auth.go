@@ -57,8 +57,9 @@ func authenticate(tokens func() *fixtures.Tree, sess *sessions) echo.MiddlewareF
 					if ss.key.Status == fixtures.Disabled {
 						return sparkmock.Errorf(sparkmock.CodeKeyDisabled, "API key disabled")
 					}
-					c.Set(ctxToken, fixtures.Token{Token: authToken, Role: ss.key.Role, AccountID: ss.key.AccountID, Status: fixtures.Active})
-					c.Set(ctxAPIKey, ss.key.Key)
+					st := stateOf(c)
+					st.token = fixtures.Token{Token: authToken, Role: ss.key.Role, AccountID: ss.key.AccountID, Status: fixtures.Active}
+					st.hasToken, st.apiKey = true, ss.key.Key
 					return next(c)
 				}
 				return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "No credentials: send Authorization: OAuth <access token> (or Bearer <access token>)")
@@ -77,7 +78,8 @@ func authenticate(tokens func() *fixtures.Tree, sess *sessions) echo.MiddlewareF
 			case fixtures.Disabled:
 				return sparkmock.Errorf(sparkmock.CodeKeyDisabled, "API key disabled")
 			}
-			c.Set(ctxToken, tok)
+			st := stateOf(c)
+			st.token, st.hasToken = tok, true
 			return next(c)
 		}
 	}
@@ -88,7 +90,7 @@ func authenticate(tokens func() *fixtures.Tree, sess *sessions) echo.MiddlewareF
 func requireRole(role fixtures.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			tok, _ := c.Get(ctxToken).(fixtures.Token)
+			tok := stateOf(c).token
 			if tok.Role != role {
 				return sparkmock.Errorf(sparkmock.CodeRole, "The %s role may not read %s: only the %s role may", tok.Role, c.Request().URL.Path, role)
 			}

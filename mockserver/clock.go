@@ -47,15 +47,16 @@ func requestClock(clock func() time.Time) echo.MiddlewareFunc {
 			} else {
 				now = clock()
 			}
-			c.Set(ctxNow, now.Truncate(time.Second).UTC())
+			st := stateOf(c)
+			st.now, st.hasNow = now.Truncate(time.Second).UTC(), true
 			return next(c)
 		}
 	}
 }
 
 func requestTime(c echo.Context) time.Time {
-	if t, ok := c.Get(ctxNow).(time.Time); ok {
-		return t
+	if st := stateOf(c); st.hasNow {
+		return st.now
 	}
 	return time.Now().Truncate(time.Second).UTC()
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/sparkmock/sparkmock/fixtures"
 )
 
 // RequestIDHeader carries the id of a request, kept from the request when it has a sane one.
@@ -55,7 +54,8 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 				id = ids.next()
 			}
 			c.Response().Header().Set(RequestIDHeader, id)
-			c.Set(ctxRequestID, id)
+			st := stateOf(c)
+			st.requestID = id
 			err := next(c)
 			if err != nil {
 				c.Error(err)
@@ -76,10 +76,10 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 				slog.Duration("duration", time.Since(start)),
 				slog.String("request_id", id),
 			}
-			if code, ok := c.Get(ctxErrorCode).(int); ok {
-				attrs = append(attrs, slog.Int("code", code))
+			if st.code != 0 {
+				attrs = append(attrs, slog.Int("code", st.code))
 			}
-			if tok, ok := c.Get(ctxToken).(fixtures.Token); ok {
+			if tok := st.token; st.hasToken {
 				attrs = append(attrs, slog.String("role", string(tok.Role)), slog.String("account", tok.AccountID), slog.String("token", MaskToken(tok.Token)))
 			}
 			log.LogAttrs(req.Context(), level, "request", attrs...)

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/sparkmock/sparkmock/fixtures"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own (no global state).
@@ -72,8 +71,8 @@ func (m *metrics) measure() echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			role := "none"
-			if tok, ok := c.Get(ctxToken).(fixtures.Token); ok {
-				role = string(tok.Role)
+			if st := stateOf(c); st.hasToken {
+				role = string(st.token.Role)
 			}
 			path := routeLabel(c)
 			m.requests.WithLabelValues(path, strconv.Itoa(c.Response().Status), role).Inc()

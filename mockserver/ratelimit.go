@@ -71,10 +71,11 @@ func (r *rateLimiter) allow(key string, role fixtures.Role) (bool, time.Duration
 func limitRate(r *rateLimiter) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			tok, _ := c.Get(ctxToken).(fixtures.Token)
+			st := stateOf(c)
+			tok := st.token
 			key := tok.Token
-			if k, ok := c.Get(ctxAPIKey).(string); ok {
-				key = "key:" + k // a legacy session counts against its API key
+			if st.apiKey != "" {
+				key = "key:" + st.apiKey // a legacy session counts against its API key
 			}
 			ok, wait := r.allow(key, tok.Role)
 			if !ok {

@@ -68,7 +68,7 @@ func writeError(c echo.Context, e *sparkmock.Error) error {
 			h.Add(name, v)
 		}
 	}
-	c.Set(ctxErrorCode, e.Code)
+	stateOf(c).code = e.Code
 	return c.Blob(e.Status, contentTypeJSON, appendError(nil, e))
 }
 

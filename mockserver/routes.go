@@ -14,6 +14,15 @@ var notAllowed = []string{
 	http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodConnect,
 }
 
+// chain composes middleware around a handler once. Echo would otherwise wrap route-level
+// middleware again on every request.
+func chain(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}
+
 // routes lists every route of the server.
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
@@ -48,15 +57,15 @@ func (s *Server) routes(e *echo.Echo) {
 		{s.apiPrefix + "/contacts/export", false},
 		{s.apiPrefix + "/contacts/export/all", true},
 	} {
-		e.GET(r.path, handleExport(s, r.all), exportChain...)
+		e.GET(r.path, chain(handleExport(s, r.all), exportChain...))
 		for _, m := range notAllowed {
 			e.Add(m, r.path, methodNotAllowed(http.MethodGet))
 		}
 	}
 
 	sessionChain := []echo.MiddlewareFunc{scenarios, requireUserAgent(), validateRequests(s.requests)}
-	e.POST(s.apiPrefix+"/session", handleSessionCreate(s), sessionChain...)
-	e.DELETE(s.apiPrefix+"/session/:token", handleSessionDelete(s), sessionChain...)
+	e.POST(s.apiPrefix+"/session", chain(handleSessionCreate(s), sessionChain...))
+	e.DELETE(s.apiPrefix+"/session/:token", chain(handleSessionDelete(s), sessionChain...))
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		e.Add(m, s.apiPrefix+"/session", methodNotAllowed(http.MethodPost))
 	}
@@ -64,6 +73,6 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", handleHealthz())
 	e.GET("/readyz", handleReadyz(s))
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
-	e.GET("/_mock/accounts", handleAccounts(s), requestClock(s.clock))
+	e.GET("/_mock/accounts", chain(handleAccounts(s), requestClock(s.clock)))
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

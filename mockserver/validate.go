@@ -9,8 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -18,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/fixtures"
 )
 
 // validator checks requests and responses against openapi.yaml. Everything it needs is
@@ -30,8 +33,34 @@ type validator struct {
 	item        [2]*openapi3.Schema // the contact of /export and of /export/all
 	maxResults  [2]int
 
-	skeletons verdictCache // envelope skeletons already validated, by route and bytes
-	projected verdictCache // _select projections already validated
+	skeletons [2]verdictCache // envelope skeletons already validated, per form, by their bytes
+	projected verdictCache    // _select projections already validated
+	// requests remembers request verdicts. A verdict depends only on the method, the path, the
+	// query string and the headers the operation declares (security is the auth middleware's,
+	// bodies are not validated), so identical inputs are validated once.
+	requests  requestCache
+	headersOf map[*openapi3.Operation][]string
+}
+
+type requestCache struct {
+	mu sync.Mutex
+	m  map[string]*sparkmock.Error
+}
+
+func (c *requestCache) get(key string) (*sparkmock.Error, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	return e, ok
+}
+
+func (c *requestCache) put(key string, e *sparkmock.Error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxVerdicts {
+		c.m = make(map[string]*sparkmock.Error)
+	}
+	c.m[key] = e
 }
 
 func newValidator(doc *openapi3.T) (*validator, error) {
@@ -39,8 +68,15 @@ func newValidator(doc *openapi3.T) (*validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi router: %w", err)
 	}
-	v := &validator{doc: doc, router: router, literal: map[string]*routers.Route{}}
+	v := &validator{doc: doc, router: router, literal: map[string]*routers.Route{}, headersOf: map[*openapi3.Operation][]string{}}
 	for path, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range append(item.Parameters, op.Parameters...) {
+				if p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
+					v.headersOf[op] = append(v.headersOf[op], p.Value.Name)
+				}
+			}
+		}
 		if strings.Contains(path, "{") {
 			continue
 		}
@@ -102,6 +138,28 @@ var requestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.
 // checkRequest validates a request against its operation and turns a violation into the
 // Spark error the contract names: 1016 for the user agent header, 1053 for a parameter.
 func (v *validator) checkRequest(ctx context.Context, req *http.Request, m matched) *sparkmock.Error {
+	var key strings.Builder
+	key.WriteString(req.Method)
+	key.WriteByte(' ')
+	key.WriteString(req.URL.Path)
+	key.WriteByte('?')
+	key.WriteString(req.URL.RawQuery)
+	for _, h := range v.headersOf[m.route.Operation] {
+		for _, val := range req.Header.Values(h) {
+			key.WriteByte(0)
+			key.WriteString(val)
+		}
+		key.WriteByte(1)
+	}
+	if e, ok := v.requests.get(key.String()); ok {
+		return e
+	}
+	e := v.validateRequest(ctx, req, m)
+	v.requests.put(key.String(), e)
+	return e
+}
+
+func (v *validator) validateRequest(ctx context.Context, req *http.Request, m matched) *sparkmock.Error {
 	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: m.route, PathParams: m.params, Options: requestOptions})
 	if err == nil {
 		return nil
@@ -204,16 +262,16 @@ func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matc
 	if max := v.maxResults[f]; max >= 0 && items > max {
 		return fmt.Errorf("results: %d items, the schema allows at most %d", items, max)
 	}
-	key := m.route.Method + " " + m.route.Path + "\x00" + string(skeleton)
-	if ok, seen := v.skeletons.get(key); seen {
+	if ok, seen := v.skeletons[f].getBytes(skeleton); seen {
 		if ok {
 			return nil
 		}
 		return fmt.Errorf("the envelope does not match openapi.yaml")
 	}
 	h := http.Header{"Content-Type": []string{contentTypeJSON}}
-	err := v.checkResponse(ctx, req, m, http.StatusOK, h, skeleton)
-	v.skeletons.put(key, err == nil)
+	own := bytes.Clone(skeleton) // the caller's buffer stays on its stack
+	err := v.checkResponse(ctx, req, m, http.StatusOK, h, own)
+	v.skeletons[f].put(string(own), err == nil)
 	return err
 }
 
@@ -233,6 +291,14 @@ func (c *verdictCache) get(key string) (ok, seen bool) {
 	return ok, seen
 }
 
+// getBytes looks a key up without making a string of it.
+func (c *verdictCache) getBytes(key []byte) (ok, seen bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ok, seen = c.m[string(key)]
+	return ok, seen
+}
+
 func (c *verdictCache) put(key string, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -242,16 +308,33 @@ func (c *verdictCache) put(key string, ok bool) {
 	c.m[key] = ok
 }
 
-// Context keys the middleware and handlers share.
-const (
-	ctxRoute     = "sparkmock.route"
-	ctxProof     = "sparkmock.proof"
-	ctxErrorCode = "sparkmock.code"
-	ctxToken     = "sparkmock.token"
-	ctxNow       = "sparkmock.now"
-	ctxRequestID = "sparkmock.request-id"
-	ctxAPIKey    = "sparkmock.api-key"
-)
+// ctxState is the context key of a request's requestState.
+const ctxState = "sparkmock.state"
+
+// requestState is what the middleware and handlers learn about one request, in one place:
+// one allocation a request instead of one per fact.
+type requestState struct {
+	requestID string
+	route     matched // the spec operation, once validateResponses looked it up
+	routed    bool
+	token     fixtures.Token // once authenticated
+	hasToken  bool
+	apiKey    string    // the legacy API key of a session
+	now       time.Time // the request's clock, once requestClock ran
+	hasNow    bool
+	code      int     // the Spark code of an error answer
+	proof     *[]byte // a page rendered from validated parts
+}
+
+// stateOf returns the request's state, making it on first use.
+func stateOf(c echo.Context) *requestState {
+	if st, ok := c.Get(ctxState).(*requestState); ok {
+		return st
+	}
+	st := &requestState{}
+	c.Set(ctxState, st)
+	return st
+}
 
 // bufferedWriter holds a response until it has been validated.
 type bufferedWriter struct {
@@ -282,8 +365,9 @@ func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.Middlewa
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
-			route := v.route(req)
-			c.Set(ctxRoute, route)
+			st := stateOf(c)
+			st.route, st.routed = v.route(req), true
+			route := st.route
 			res := c.Response()
 			orig := res.Writer
 			bw := bufferPool.Get().(*bufferedWriter)
@@ -304,7 +388,13 @@ func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.Middlewa
 			}
 			body := bw.body.Bytes()
 			var verr error
-			if proof, ok := c.Get(ctxProof).([]byte); ok && status == http.StatusOK && bytes.Equal(proof, body) {
+			proof := st.proof
+			proven := proof != nil
+			if proven {
+				st.proof = nil
+				defer pageBuffers.Put(proof)
+			}
+			if proven && status == http.StatusOK && bytes.Equal(*proof, body) {
 				// The page was assembled from a validated skeleton and validated items.
 			} else {
 				verr = v.checkResponse(req.Context(), req, route, status, bw.header, body)
@@ -317,7 +407,7 @@ func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.Middlewa
 				res.Committed = false
 				res.Status = 0
 				res.Size = 0
-				c.Set(ctxErrorCode, sparkmock.CodeInternal)
+				st.code = sparkmock.CodeInternal
 				msg := "Internal server error: the mock's response broke openapi.yaml (" + firstLine(verr.Error()) + ")"
 				return c.Blob(http.StatusInternalServerError, contentTypeJSON, appendError(nil, sparkmock.Errorf(sparkmock.CodeInternal, "%s", msg)))
 			}
@@ -325,6 +415,8 @@ func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.Middlewa
 			for k, vs := range bw.header {
 				h[k] = vs
 			}
+			// The whole body is known: with its length net/http sends it in one piece, not chunked.
+			h["Content-Length"] = []string{strconv.Itoa(len(body))}
 			orig.WriteHeader(status)
 			_, err := orig.Write(body)
 			return err
@@ -351,8 +443,8 @@ func firstLine(s string) string {
 
 // routeOf returns the spec operation validateResponses found for the request.
 func routeOf(c echo.Context) (matched, bool) {
-	m, ok := c.Get(ctxRoute).(matched)
-	return m, ok
+	st := stateOf(c)
+	return st.route, st.routed
 }
 
 // validateRequests checks parameters and headers against the operation's declaration in

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -57,6 +58,7 @@ type options struct {
 	tlsCertOut        string
 	watch             bool
 	watchInterval     time.Duration
+	cpuProfile        string
 }
 
 func envName(flagName string) string {
@@ -88,6 +90,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
 	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s [flags]
@@ -158,9 +161,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		_, err := stdout.Write(fixtures.DefaultYAML())
 		return err
 	}
-	log, err := newLogger(o, stderr)
+	// Log lines go out at most 100 ms late: a write system call per request would cost a
+	// busy mock more than the rest of the request.
+	logOut := newLogWriter(stderr, 64<<10, 100*time.Millisecond)
+	defer logOut.Close()
+	log, err := newLogger(o, logOut)
 	if err != nil {
 		return err
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return usageError("-cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return usageError("-cpuprofile: %v", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	cfg := mockserver.DefaultConfig()
 	cfg.Seed = o.seed
