@@ -1,0 +1,61 @@
+package contracttest
+
+// unknownToken is a token no service issued: the suite's own, so it is shown in full.
+const unknownToken = "contracttest-unknown-token-8f3a61c2"
+
+func checkNoCredentials(s *session, v *verdict) {
+	for _, p := range Paths {
+		x, err := s.once("none "+p, call{path: p})
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		ok := v.expectError(x, 401, 1000)
+		s.record(whoNone, p, x, "401 / 1000", ok)
+	}
+}
+
+func checkUnknownToken(s *session, v *verdict) {
+	for _, p := range Paths {
+		x, err := s.do(call{path: p, token: unknownToken})
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		ok := v.expectError(x, 401, 1000)
+		s.record(whoUnknown, p, x, "401 / 1000", ok)
+	}
+}
+
+func checkUserAgent(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		x, err := s.do(call{path: p, as: RolePrivate, noUA: true})
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		v.expectError(x, 400, 1016)
+	}
+}
+
+func checkBearer(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		x, err := s.do(call{path: p, as: RolePrivate, bearer: true, query: q("_limit", "1")})
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		if x.status != 200 {
+			code, hasCode := x.code()
+			v.fail(x, nil, "got %s with Authorization: Bearer, want 200 as with OAuth", describeAnswer(x.status, code, hasCode))
+			continue
+		}
+		v.ok()
+	}
+}

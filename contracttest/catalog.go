@@ -1,0 +1,162 @@
+package contracttest
+
+// CheckInfo describes one check of the catalog.
+type CheckInfo struct {
+	// ID is stable across versions: reports, -run and CI filters may rely on it.
+	ID string
+	// Group is the part of the contract the check belongs to.
+	Group string
+	// Source is where the rule comes from; SourceChoice checks run only with Config.Strict.
+	Source Source
+	// Description says in one line what the check asserts.
+	Description string
+	// Writes is true for the checks that send POST, PUT, DELETE or PATCH (skipped with
+	// Config.ReadOnly).
+	Writes bool
+}
+
+// Checks lists every check of the suite in the order they are reported.
+func Checks() []CheckInfo {
+	defs := catalog()
+	out := make([]CheckInfo, len(defs))
+	for i, d := range defs {
+		out[i] = CheckInfo{ID: d.id, Group: d.group, Source: d.source, Description: d.desc, Writes: d.writes}
+	}
+	return out
+}
+
+// checkDef is one check: what it asserts and the function that judges it.
+type checkDef struct {
+	id, group, desc string
+	source          Source
+	writes          bool // sends POST, PUT, DELETE or PATCH
+	final           bool // judges the exchanges of the whole run: runs after the others
+	run             func(*session, *verdict)
+}
+
+// catalog is the suite, in report order. Ids are stable: never rename one.
+func catalog() []*checkDef {
+	return []*checkDef{
+		{id: "conformance.status", group: "conformance", source: SourceDoc, final: true, run: checkStatusDocumented,
+			desc: "Every response's status is one openapi.yaml documents for its operation."},
+		{id: "conformance.content-type", group: "conformance", source: SourceDoc, final: true, run: checkContentType,
+			desc: "Every response is Content-Type: application/json."},
+		{id: "conformance.schema", group: "conformance", source: SourceDoc, final: true, run: checkSchema,
+			desc: "Every response body and header matches openapi.yaml for its operation and status."},
+
+		{id: "envelope.json", group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeJSON,
+			desc: `Every body, success or error, is a JSON object with a "D" object.`},
+		{id: "envelope.success", group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeSuccess,
+			desc: "D.Success is true on every 2xx answer and false on every error."},
+		{id: "envelope.error", group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeError,
+			desc: "Every error carries an integer D.Code and a non-empty D.Message."},
+
+		{id: "auth.no-credentials", group: "auth", source: SourceDoc, run: checkNoCredentials,
+			desc: "No Authorization header: 401, code 1000, on both paths."},
+		{id: "auth.unknown-token", group: "auth", source: SourceDoc, run: checkUnknownToken,
+			desc: "An unknown token: 401, code 1000, on both paths."},
+		{id: "auth.user-agent", group: "auth", source: SourceDoc, run: checkUserAgent,
+			desc: "No X-SparkApi-User-Agent (with a Private token): 400, code 1016, on both paths."},
+		{id: "auth.bearer", group: "auth", source: SourceDoc, run: checkBearer,
+			desc: "Authorization: Bearer <token> is accepted like OAuth <token>: 200 on both paths."},
+
+		{id: "roles.private", group: "roles", source: SourceDoc, run: checkRolePrivate,
+			desc: "The Private token reads both paths: 200."},
+		{id: "roles.idx", group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleIDX),
+			desc: "An IDX token gets 403, and no contacts, on both paths."},
+		{id: "roles.public", group: "roles", source: SourceDoc, run: checkForbiddenRole(RolePublic),
+			desc: "A Public token gets 403, and no contacts, on both paths."},
+		{id: "roles.vow", group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleVOW),
+			desc: "A VOW token gets 403, and no contacts, on both paths."},
+		{id: "roles.portal", group: "roles", source: SourceDoc, run: checkForbiddenRole(RolePortal),
+			desc: "A Portal token gets 403, and no contacts, on both paths."},
+		{id: "roles.expired", group: "roles", source: SourceDoc, run: checkDeadToken(RoleExpired, 1020),
+			desc: "An expired token gets 401, code 1020, on both paths."},
+		{id: "roles.disabled", group: "roles", source: SourceDoc, run: checkDeadToken(RoleDisabled, 1010),
+			desc: "A token of a disabled key gets 401, code 1010, on both paths."},
+		{id: "roles.forbidden-code", group: "roles", source: SourceChoice, run: checkForbiddenCode,
+			desc: "The 403 answers of the IDX, Public, VOW and Portal tokens carry code 1500."},
+
+		{id: "methods.not-allowed", group: "methods", source: SourceDoc, writes: true, run: checkMethodsNotAllowed,
+			desc: "POST, PUT and DELETE on both paths: 405."},
+		{id: "methods.envelope", group: "methods", source: SourceClient, writes: true, run: checkMethodsEnvelope,
+			desc: "A 405 body is an error envelope with code 405 (the Ruby client rejects an empty one)."},
+		{id: "methods.allow-header", group: "methods", source: SourceChoice, writes: true, run: checkAllowHeader,
+			desc: "A 405 carries Allow: GET."},
+		{id: "methods.patch", group: "methods", source: SourceChoice, writes: true, run: checkPatch,
+			desc: "PATCH on both paths: 405 too."},
+
+		{id: "paging.limit", group: "paging", source: SourceDoc, run: checkLimit,
+			desc: "_limit=n returns min(n, TotalRows) contacts; _limit=0 is allowed and returns none."},
+		{id: "paging.default-size", group: "paging", source: SourceDoc, run: checkDefaultSize,
+			desc: "Without _limit a page holds 10 contacts (PageSize 10)."},
+		{id: "paging.max-limit", group: "paging", source: SourceDoc, run: checkMaxLimit,
+			desc: "_limit at the path's maximum (100 on /export, 25 on /export/all) is accepted and honoured."},
+		{id: "paging.over-max", group: "paging", source: SourceDoc, run: checkOverMax,
+			desc: "_limit past the path's maximum never returns more contacts than the maximum."},
+		{id: "paging.over-max-rejected", group: "paging", source: SourceChoice, run: checkOverMaxRejected,
+			desc: "_limit past the path's maximum: 400, code 1053 (rejected, not clamped)."},
+		{id: "paging.disjoint", group: "paging", source: SourceDoc, run: checkDisjoint,
+			desc: "Pages share no contact (a contact modified during the run excepted)."},
+		{id: "paging.complete", group: "paging", source: SourceDoc, run: checkComplete,
+			desc: "The pages together hold TotalRows distinct contacts."},
+		{id: "paging.arithmetic", group: "paging", source: SourceDoc, run: checkArithmetic,
+			desc: "Pagination adds up: PageSize is _limit, CurrentPage is _page, TotalPages is ceil(TotalRows/PageSize), each page as full as it should be."},
+		{id: "paging.count", group: "paging", source: SourceDoc, run: checkCount,
+			desc: "_pagination=count: empty Results and the same Pagination as _pagination=1."},
+		{id: "paging.no-pagination", group: "paging", source: SourceDoc, run: checkNoPagination,
+			desc: "Without _pagination, or with _pagination=0, there is no Pagination object."},
+		{id: "paging.skip", group: "paging", source: SourceDoc, run: checkSkip,
+			desc: "_skip=n starts after n contacts of the listing; Pagination then has CurrentOffset."},
+		{id: "paging.past-end", group: "paging", source: SourceChoice, run: checkPastEnd,
+			desc: "A page past the end: 200 with empty Results."},
+
+		{id: "own-all.subset", group: "own-all", source: SourceDoc, run: checkSubset,
+			desc: "Every contact of /export is in /export/all, all with the same OwnerId (the current user)."},
+		{id: "own-all.owner-id", group: "own-all", source: SourceDoc, run: checkOwnerID,
+			desc: "OwnerId is on every contact of /export/all and on none of /export."},
+
+		{id: "order.asc", group: "order", source: SourceDoc, run: checkOrder(false),
+			desc: "_orderby=ModificationTimestamp: the earliest contacts first, instants ascending."},
+		{id: "order.desc", group: "order", source: SourceDoc, run: checkOrder(true),
+			desc: "_orderby=-ModificationTimestamp: the latest contacts first, instants descending."},
+		{id: "order.default", group: "order", source: SourceChoice, run: checkDefaultOrder,
+			desc: "Default order: ModificationTimestamp ascending, then Id ascending."},
+
+		{id: "select.fields", group: "select", source: SourceDoc, run: checkSelect,
+			desc: "_select returns the selected fields, as the full listing has them, and no other field but Id, ResourceUri and OwnerId."},
+		{id: "select.keeps-id", group: "select", source: SourceChoice, run: checkSelectKeepsID,
+			desc: "_select always keeps Id and ResourceUri."},
+
+		{id: "filter.match", group: "filter", source: SourceDoc, run: checkFilterMatch,
+			desc: "Every contact returned for a filter built from the target's own data satisfies it (sparkql is the oracle)."},
+		{id: "filter.complete", group: "filter", source: SourceDoc, run: checkFilterComplete,
+			desc: "A filter returns every contact of the full listing that satisfies it."},
+		{id: "filter.bad", group: "filter", source: SourceDoc, run: checkBadFilter,
+			desc: "A bad filter (syntax, unknown field): 400, code 1040, with SparkQLErrors."},
+		{id: "filter.limits", group: "filter", source: SourceDoc, run: checkFilterLimits,
+			desc: "A filter past a limit (nesting, expressions, list length): 400, code 1041."},
+
+		{id: "incremental.export-timestamp", group: "incremental", source: SourceDoc, final: true, run: checkExportTimestamp,
+			desc: "ExportTimestamp is a string YYYY-MM-DDTHH:MM:SS, not later than the response's Date."},
+		{id: "incremental.since", group: "incremental", source: SourceDoc, run: checkSince,
+			desc: "_filter=ModificationTimestamp Gt <ExportTimestamp> returns only contacts modified after it."},
+
+		{id: "bad-input.limit", group: "bad-input", source: SourceChoice, run: checkBadParam("_limit"),
+			desc: "A malformed or out-of-range _limit: 400, code 1053."},
+		{id: "bad-input.page", group: "bad-input", source: SourceDoc, run: checkBadParam("_page"),
+			desc: "_page not an integer from 1 to 100000: 400, code 1053."},
+		{id: "bad-input.skip", group: "bad-input", source: SourceDoc, run: checkBadParam("_skip"),
+			desc: "_skip not an integer from 0 to 2500000: 400, code 1053."},
+		{id: "bad-input.pagination", group: "bad-input", source: SourceDoc, run: checkBadParam("_pagination"),
+			desc: "_pagination other than 0, 1 or count: 400, code 1053."},
+		{id: "bad-input.orderby", group: "bad-input", source: SourceDoc, run: checkBadParam("_orderby"),
+			desc: "_orderby naming an unknown field: 400, code 1053."},
+		{id: "bad-input.select", group: "bad-input", source: SourceChoice, run: checkBadParam("_select"),
+			desc: "_select naming an unknown field: 400, code 1053."},
+		{id: "bad-input.expand", group: "bad-input", source: SourceChoice, run: checkBadParam("_expand"),
+			desc: "_expand (the export has no expansions): 400, code 1053."},
+		{id: "bad-input.no-5xx", group: "bad-input", source: SourceDoc, run: checkNo5xx,
+			desc: "A bounded batch of generated odd inputs never gets a 5xx."},
+	}
+}

@@ -1,0 +1,214 @@
+package contracttest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// baseline makes sure the checks that judge every exchange have a success and an error of
+// each path to judge, even when -run selected nothing else.
+func (s *session) baseline() {
+	for _, p := range Paths {
+		if _, ok := s.cfg.tokens[RolePrivate]; ok {
+			_, _ = s.get(p, q("_limit", "2", "_pagination", "1")...)
+		}
+		_, _ = s.do(call{path: p})
+	}
+}
+
+// route returns the spec's operation of an exchange, or nil.
+func (s *session) route(x *exchange) *routers.Route { return s.routes[x.method+" "+x.path] }
+
+func documented(r *routers.Route, status int) bool {
+	if r.Operation.Responses == nil {
+		return false
+	}
+	return r.Operation.Responses.Status(status) != nil || r.Operation.Responses.Default() != nil
+}
+
+func checkStatusDocumented(s *session, v *verdict) {
+	s.baselineOnce()
+	for _, x := range s.exchanges {
+		r := s.route(x)
+		if r == nil {
+			v.fail(x, nil, "the spec has no %s %s operation", x.method, x.path)
+			continue
+		}
+		if !documented(r, x.status) {
+			v.fail(x, nil, "got status %d, which openapi.yaml does not document for %s %s (documented: %s)", x.status, x.method, x.path, strings.Join(documentedStatuses(r), ", "))
+			continue
+		}
+		v.ok()
+	}
+	v.note("%d responses", len(s.exchanges))
+}
+
+func documentedStatuses(r *routers.Route) []string {
+	if r.Operation.Responses == nil {
+		return nil
+	}
+	var out []string
+	for code := range r.Operation.Responses.Map() {
+		out = append(out, code)
+	}
+	sortStrings(out)
+	return out
+}
+
+// isJSON says whether a Content-Type is application/json (with, at most, a UTF-8 charset).
+func isJSON(ct string) (bool, string) {
+	if ct == "" {
+		return false, "no Content-Type"
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false, fmt.Sprintf("Content-Type %q does not parse: %v", ct, err)
+	}
+	if mt != "application/json" {
+		return false, fmt.Sprintf("Content-Type is %q", ct)
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return false, fmt.Sprintf("Content-Type %q: JSON is UTF-8", ct)
+	}
+	return true, ""
+}
+
+func checkContentType(s *session, v *verdict) {
+	s.baselineOnce()
+	for _, x := range s.exchanges {
+		if ok, why := isJSON(x.header.Get("Content-Type")); !ok {
+			v.fail(x, nil, "got %s, want application/json", why)
+			continue
+		}
+		v.ok()
+	}
+	v.note("%d responses", len(s.exchanges))
+}
+
+func checkSchema(s *session, v *verdict) {
+	s.baselineOnce()
+	judged := 0
+	for _, x := range s.exchanges {
+		r := s.route(x)
+		if r == nil || !documented(r, x.status) {
+			continue // conformance.status reports it
+		}
+		if ok, _ := isJSON(x.header.Get("Content-Type")); !ok {
+			continue // conformance.content-type reports it
+		}
+		if x.truncated {
+			v.fail(x, "", "the body is longer than %d bytes: not judged further", maxBodyBytes)
+			continue
+		}
+		judged++
+		if err := s.validate(x, r); err != nil {
+			part, msg := describeSchemaError(x, err)
+			v.fail(x, part, "%s", msg)
+			continue
+		}
+		v.ok()
+	}
+	v.note("%d responses validated", judged)
+}
+
+// validate runs kin-openapi's response validation on one exchange, undocumented statuses
+// counting as violations. The Allow header's value is a [choice] (methods.allow-header), so
+// it is left out unless strict.
+func (s *session) validate(x *exchange, r *routers.Route) error {
+	req, err := http.NewRequest(x.method, x.url, nil)
+	if err != nil {
+		return err
+	}
+	h := x.header.Clone()
+	if !s.cfg.strict {
+		h.Del("Allow")
+	}
+	return openapi3filter.ValidateResponse(s.ctx, &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: r,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}},
+		Status:  x.status,
+		Header:  h,
+		Body:    io.NopCloser(bytes.NewReader(x.body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+}
+
+// describeSchemaError finds the part of the body a validation error is about and says what
+// is wrong with it.
+func describeSchemaError(x *exchange, err error) (any, string) {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		ptr := se.JSONPointer()
+		x.decode()
+		part := pointerValue(x.root, ptr)
+		where := "/" + strings.Join(ptr, "/")
+		reason := se.Reason
+		if reason == "" {
+			reason = firstLine(se.Error())
+		}
+		if se.SchemaField != "" {
+			reason += " (schema: " + se.SchemaField + ")"
+		}
+		return part, fmt.Sprintf("the body does not match openapi.yaml at %s: %s", where, reason)
+	}
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) {
+		msg := re.Reason
+		if re.Err != nil {
+			msg += ": " + firstLine(re.Err.Error())
+		}
+		return nil, "the response does not match openapi.yaml: " + msg
+	}
+	return nil, "the response does not match openapi.yaml: " + firstLine(err.Error())
+}
+
+// pointerValue follows a JSON pointer (as a list of tokens) into a decoded value; it returns
+// the deepest value it could reach.
+func pointerValue(root any, ptr []string) any {
+	cur := root
+	for _, tok := range ptr {
+		switch c := cur.(type) {
+		case map[string]any:
+			next, ok := c[tok]
+			if !ok {
+				return cur
+			}
+			cur = next
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(tok, "%d", &i); err != nil || i < 0 || i >= len(c) {
+				return cur
+			}
+			cur = c[i]
+		default:
+			return cur
+		}
+	}
+	return cur
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return shorten(s, 300)
+}
+
+// compactJSON renders a decoded value on one line.
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

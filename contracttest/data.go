@@ -1,0 +1,275 @@
+package contracttest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// Bounds of a full listing: the suite reads at most maxRows contacts of a path, in pages of
+// listLimit (the documented maximum of /export/all, valid on both paths).
+const (
+	listLimit = 25
+	maxRows   = 2000
+)
+
+// contact is one contact as the target returned it.
+type contact struct {
+	obj    map[string]any
+	id     string // "" when the contact has no string Id
+	mod    time.Time
+	hasMod bool
+	modRaw string
+	page   int // 1-based page it came on
+}
+
+func newContact(v any, page int, z *zoneEvidence) (contact, bool) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return contact{}, false
+	}
+	c := contact{obj: obj, page: page}
+	c.id, _ = obj["Id"].(string)
+	if raw, ok := obj["ModificationTimestamp"].(string); ok {
+		c.modRaw = raw
+		if t, ok := parseInstant(raw); ok {
+			c.mod, c.hasMod = t, true
+			if z != nil {
+				z.observe(t)
+			}
+		}
+	}
+	return c, true
+}
+
+// parseInstant reads a datetime with its offset: RFC 3339, or an offset without a colon.
+func parseInstant(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// listing is the whole of one path as the Private token reads it, page after page, in the
+// default order.
+type listing struct {
+	path      string
+	pages     []*exchange
+	rows      []contact
+	totals    []int // TotalRows of each page; -1 where a page had none
+	truncated bool  // stopped at maxRows before the end
+	problem   string
+}
+
+// total returns TotalRows of the first page, or -1.
+func (l *listing) total() int {
+	if len(l.totals) == 0 {
+		return -1
+	}
+	return l.totals[0]
+}
+
+// stable says whether every page gave the same TotalRows.
+func (l *listing) stable() bool {
+	for _, t := range l.totals {
+		if t != l.totals[0] || t < 0 {
+			return false
+		}
+	}
+	return len(l.totals) > 0
+}
+
+// complete says whether the listing holds the whole path: stable, read to the end, and as
+// many distinct contacts as TotalRows.
+func (l *listing) complete() bool {
+	if l.problem != "" || l.truncated || !l.stable() {
+		return false
+	}
+	return len(l.byID()) == l.total() && len(l.rows) == l.total()
+}
+
+// byID indexes the contacts by Id (the first one seen wins).
+func (l *listing) byID() map[string]contact {
+	m := make(map[string]contact, len(l.rows))
+	for _, c := range l.rows {
+		if c.id == "" {
+			continue
+		}
+		if _, ok := m[c.id]; !ok {
+			m[c.id] = c
+		}
+	}
+	return m
+}
+
+// whyIncomplete says why a listing cannot stand for the whole path.
+func (l *listing) whyIncomplete() string {
+	switch {
+	case l.problem != "":
+		return l.problem
+	case l.truncated:
+		return fmt.Sprintf("%s has %d contacts, more than the %d the suite reads", l.path, l.total(), maxRows)
+	case !l.stable():
+		return fmt.Sprintf("%s: TotalRows changed between pages or was missing (%v): the data changed during the run", l.path, l.totals)
+	}
+	return fmt.Sprintf("%s: the pages hold %d rows, %d distinct, for TotalRows %d", l.path, len(l.rows), len(l.byID()), l.total())
+}
+
+// listing reads the whole of a path once per run and shares it between checks.
+func (s *session) listing(path string) *listing {
+	if l, ok := s.listings[path]; ok {
+		return l
+	}
+	l := &listing{path: path}
+	s.listings[path] = l
+	if _, ok := s.cfg.tokens[RolePrivate]; !ok {
+		l.problem = "no Private token"
+		return l
+	}
+	wantPages := -1
+	for page := 1; ; page++ {
+		x, err := s.get(path, q("_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+		if err != nil {
+			l.problem = err.Error()
+			return l
+		}
+		if x.status != 200 {
+			l.problem = fmt.Sprintf("GET %s answered %d, not 200", x.url, x.status)
+			return l
+		}
+		results, ok := x.results()
+		if !ok {
+			l.problem = fmt.Sprintf("GET %s: no Results array in the body", x.url)
+			return l
+		}
+		l.pages = append(l.pages, x)
+		total := -1
+		if p, ok := x.pagination(); ok {
+			if n, ok := intMember(p, "TotalRows"); ok && n >= 0 {
+				total = n
+			}
+		}
+		l.totals = append(l.totals, total)
+		if page == 1 && total >= 0 {
+			wantPages = (total + listLimit - 1) / listLimit
+		}
+		for _, r := range results {
+			if c, ok := newContact(r, page, &s.zone); ok {
+				l.rows = append(l.rows, c)
+			}
+		}
+		switch {
+		case wantPages >= 0 && page >= wantPages:
+			return l
+		case wantPages < 0 && len(results) < listLimit:
+			return l
+		case len(results) == 0:
+			return l
+		case len(l.rows) >= maxRows:
+			l.truncated = true
+			return l
+		}
+	}
+}
+
+// zoneEvidence is what the target's ModificationTimestamps say about the service zone:
+// ExportTimestamp has no zone, so a check that compares it with instants must know the zone
+// or allow for every offset the target shows.
+type zoneEvidence struct {
+	loc       *time.Location
+	offsets   map[int]bool // offsets (seconds) seen in ModificationTimestamps
+	mismatch  bool         // an offset that is not loc's at that instant
+	confirmed int          // offsets that are loc's at that instant
+}
+
+func (z *zoneEvidence) observe(t time.Time) {
+	if z.offsets == nil {
+		z.offsets = map[int]bool{}
+	}
+	_, off := t.Zone()
+	z.offsets[off] = true
+	if z.loc != nil {
+		if _, want := t.In(z.loc).Zone(); want == off {
+			z.confirmed++
+		} else {
+			z.mismatch = true
+		}
+	}
+}
+
+var exportTimestampForm = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$`)
+
+const exportTimestampLayout = "2006-01-02T15:04:05"
+
+// exportInstants reads an ExportTimestamp and returns the earliest and the latest instant it
+// can mean: exactly one when the target's offsets all agree with the configured zone,
+// otherwise one per plausible offset (the zone's and every offset the target showed).
+func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
+	if !exportTimestampForm.MatchString(ts) {
+		return time.Time{}, time.Time{}, false
+	}
+	local, err := time.ParseInLocation(exportTimestampLayout, ts, s.cfg.loc)
+	if err != nil {
+		return time.Time{}, time.Time{}, false
+	}
+	earliest, latest = local, local
+	if !s.zone.mismatch {
+		return earliest, latest, true
+	}
+	naive, _ := time.Parse(exportTimestampLayout, ts) // the wall clock read as UTC
+	for off := range s.zone.offsets {
+		t := naive.Add(-time.Duration(off) * time.Second)
+		if t.Before(earliest) {
+			earliest = t
+		}
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	return earliest, latest, true
+}
+
+// zoneNote says how ExportTimestamp was read, for a check's reason.
+func (s *session) zoneNote() string {
+	if s.zone.mismatch {
+		return fmt.Sprintf("ModificationTimestamp offsets do not all fit %s: ExportTimestamp judged at every offset seen", s.cfg.loc)
+	}
+	if s.zone.confirmed > 0 {
+		return fmt.Sprintf("ExportTimestamp read in %s (the ModificationTimestamp offsets agree)", s.cfg.loc)
+	}
+	return fmt.Sprintf("ExportTimestamp read in %s", s.cfg.loc)
+}
+
+// runStart is the earliest instant the first export of the run can stand for: contacts
+// modified after it may have moved during the run, and the contract lets them come twice.
+func (s *session) runStart() (time.Time, bool) {
+	for _, x := range s.exchanges {
+		if x.method != "GET" || x.status != 200 {
+			continue
+		}
+		d := x.D()
+		if d == nil {
+			continue
+		}
+		ts, _ := d["ExportTimestamp"].(string)
+		if early, _, ok := s.exportInstants(ts); ok {
+			return early, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// runSkew is how long before the first ExportTimestamp a modification counts as during the run.
+const runSkew = time.Minute
+
+// changedDuringRun says whether a contact may have been modified while the suite ran.
+func (s *session) changedDuringRun(c contact) bool {
+	start, ok := s.runStart()
+	if !ok || !c.hasMod {
+		return false
+	}
+	return !c.mod.Before(start.Add(-runSkew))
+}

@@ -1,0 +1,447 @@
+package contracttest
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sparkmock/sparkmock/sparkql"
+)
+
+// maxFilterPages bounds the pages read for one filter on one path.
+const maxFilterPages = 8
+
+// filterCase is one filter built from the target's own data.
+type filterCase struct {
+	name   string
+	filter string
+	query  *sparkql.Query
+	// partial lists fields whose absence leaves a contact unjudged: with Ne and Not, whether
+	// a contact lacking the field matches is not documented.
+	partial []string
+}
+
+// judged says whether the oracle may judge a contact for this case.
+func (fc *filterCase) judged(obj map[string]any) bool {
+	for _, f := range fc.partial {
+		v, ok := obj[f]
+		if !ok || v == nil {
+			return false
+		}
+		if l, isList := v.([]any); isList && len(l) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// filterAnswer is what a filter got on one path, page after page.
+type filterAnswer struct {
+	pages    []*exchange
+	rows     []contact
+	total    int  // TotalRows of the first page, -1 unknown
+	complete bool // every row of TotalRows was read
+	status   int  // of the first page
+}
+
+// quoteLiteral writes a string literal of the filter language, backslash-escaping quotes and
+// backslashes.
+func quoteLiteral(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// sampleContacts returns the contacts filters are built from: /export/all's listing, or
+// /export's, sorted by Id so the cases do not depend on the page order.
+func (s *session) sampleContacts() []contact {
+	var rows []contact
+	for _, p := range []string{PathAll, PathExport} {
+		if l := s.listing(p); l.problem == "" && len(l.rows) > 0 {
+			rows = append(rows, l.rows...)
+			break
+		}
+	}
+	out := make([]contact, 0, len(rows))
+	seen := map[string]bool{}
+	for _, c := range rows {
+		if c.id != "" && !seen[c.id] {
+			seen[c.id] = true
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return compareIDs(out[i].id, out[j].id) < 0 })
+	return out
+}
+
+// uniqueStrings returns the values of a string field that no other value equals but for
+// case (a service may compare case-insensitively), in Id order of the first contact having
+// each, and how many contacts have each.
+func uniqueStrings(rows []contact, field string, list bool) ([]string, map[string]int) {
+	var order []string
+	count := map[string]int{}
+	folded := map[string]map[string]bool{}
+	add := func(v string) {
+		if strings.TrimSpace(v) != v || v == "" {
+			return
+		}
+		if count[v] == 0 {
+			order = append(order, v)
+		}
+		count[v]++
+		f := strings.ToLower(v)
+		if folded[f] == nil {
+			folded[f] = map[string]bool{}
+		}
+		folded[f][v] = true
+	}
+	for _, c := range rows {
+		switch x := c.obj[field].(type) {
+		case string:
+			if !list {
+				add(x)
+			}
+		case []any:
+			if list {
+				for _, e := range x {
+					if s, ok := e.(string); ok {
+						add(s)
+					}
+				}
+			}
+		}
+	}
+	var out []string
+	for _, v := range order {
+		if len(folded[strings.ToLower(v)]) == 1 {
+			out = append(out, v)
+		}
+	}
+	return out, count
+}
+
+// filterCases builds the filters of the run from the target's data. A case needs its data:
+// on a data set without tags there is no tag case.
+func (s *session) filterCases() []*filterCase {
+	if s.cases != nil {
+		return *s.cases
+	}
+	rows := s.sampleContacts()
+	var cases []*filterCase
+	add := func(name, filter string, partial ...string) {
+		q, err := sparkql.Parse(filter, s.schema, sparkql.Options{Now: time.Now(), Location: s.cfg.loc})
+		if err != nil {
+			return // not a filter the oracle can judge (odd data): left out
+		}
+		cases = append(cases, &filterCase{name: name, filter: filter, query: q, partial: partial})
+	}
+	pick := func(list []string, at float64) string {
+		if len(list) == 0 {
+			return ""
+		}
+		return list[min(len(list)-1, int(float64(len(list))*at))]
+	}
+
+	emails, _ := uniqueStrings(rows, "PrimaryEmail", false)
+	tags, tagCount := uniqueStrings(rows, "Tags", true)
+	// The tag most contacts have, short of all of them.
+	sort.SliceStable(tags, func(i, j int) bool { return tagCount[tags[i]] > tagCount[tags[j]] })
+	var tag, tag2 string
+	for _, t := range tags {
+		if tagCount[t] < len(rows) {
+			if tag == "" {
+				tag = t
+			} else if tag2 == "" {
+				tag2 = t
+			}
+		}
+	}
+	var stamps []contact
+	for _, c := range rows {
+		if c.hasMod {
+			stamps = append(stamps, c)
+		}
+	}
+	sort.SliceStable(stamps, func(i, j int) bool { return stamps[i].mod.Before(stamps[j].mod) })
+	stamp := func(at float64) string {
+		if len(stamps) == 0 {
+			return ""
+		}
+		return stamps[min(len(stamps)-1, int(float64(len(stamps))*at))].modRaw
+	}
+
+	if e := pick(emails, 1.0/3); e != "" {
+		add("a real email", "PrimaryEmail Eq "+quoteLiteral(e))
+		add("Ne a real email", "PrimaryEmail Ne "+quoteLiteral(e), "PrimaryEmail")
+		if e2 := pick(emails, 2.0/3); e2 != "" && e2 != e {
+			add("a list of emails", "PrimaryEmail Eq "+quoteLiteral(e)+","+quoteLiteral(e2))
+		}
+	}
+	if tag != "" {
+		add("a real tag", "Tags Eq "+quoteLiteral(tag))
+		add("Not a real tag", "Not Tags Eq "+quoteLiteral(tag), "Tags")
+	}
+	// Narrow time ranges, so the answers fit in the pages read and can be judged complete.
+	if t := stamp(0.9); t != "" {
+		add("Gt a real timestamp", "ModificationTimestamp Gt "+t)
+	}
+	if t1, t3 := stamp(0.25), stamp(0.75); t1 != "" {
+		add("Le a real timestamp", "ModificationTimestamp Le "+stamp(0.1))
+		add("Bt two real timestamps", "ModificationTimestamp Bt "+stamp(0.4)+","+stamp(0.6))
+		if tag != "" {
+			add("And", "ModificationTimestamp Ge "+t1+" And Tags Eq "+quoteLiteral(tag))
+		}
+		if tag != "" && tag2 != "" {
+			add("parentheses", "(Tags Eq "+quoteLiteral(tag)+" Or Tags Eq "+quoteLiteral(tag2)+") And ModificationTimestamp Le "+t3)
+		}
+	}
+	if tag != "" {
+		if e := pick(emails, 0.5); e != "" {
+			add("Or", "Tags Eq "+quoteLiteral(tag)+" Or PrimaryEmail Eq "+quoteLiteral(e))
+			add("and-not", "Tags Eq "+quoteLiteral(tag)+" Not PrimaryEmail Eq "+quoteLiteral(e), "PrimaryEmail")
+		}
+	}
+	if len(rows) > 0 {
+		add("a real Id", "Id Eq "+quoteLiteral(rows[len(rows)/2].id))
+	}
+	names, _ := uniqueStrings(rows, "FamilyName", false)
+	for _, n := range names {
+		if strings.ContainsAny(n, `'\`) {
+			add("an escaped quote", "FamilyName Eq "+quoteLiteral(n))
+			break
+		}
+	}
+	for _, c := range rows {
+		if b, ok := c.obj["VowEnabled"].(bool); ok {
+			add("a boolean", "VowEnabled Eq "+strconv.FormatBool(b))
+			break
+		}
+	}
+	s.cases = &cases
+	return cases
+}
+
+// filterPaths are the paths each filter is sent to.
+var filterPaths = []string{PathAll, PathExport}
+
+// answer sends a filter to a path (once per run) and reads up to maxFilterPages pages.
+func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
+	key := path + "\x00" + fc.filter
+	if a, ok := s.answers[key]; ok {
+		return a, nil
+	}
+	a := &filterAnswer{total: -1}
+	for page := 1; page <= maxFilterPages; page++ {
+		x, err := s.get(path, q("_filter", fc.filter, "_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+		if err != nil {
+			return nil, err
+		}
+		a.pages = append(a.pages, x)
+		if page == 1 {
+			a.status = x.status
+		}
+		if x.status != 200 {
+			break
+		}
+		f := factsOf(x)
+		if page == 1 {
+			a.total = f.totalRows
+		}
+		res, _ := x.results()
+		for _, r := range res {
+			if c, ok := newContact(r, page, nil); ok {
+				a.rows = append(a.rows, c)
+			}
+		}
+		if a.total >= 0 && len(a.rows) >= a.total {
+			a.complete = len(a.rows) == a.total
+			break
+		}
+		if len(res) < listLimit {
+			break
+		}
+	}
+	s.answers[key] = a
+	return a, nil
+}
+
+func checkFilterMatch(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	cases := s.filterCases()
+	if len(cases) == 0 {
+		v.skip("no contact to build a filter from")
+		return
+	}
+	returned := 0
+	for _, fc := range cases {
+		for _, p := range filterPaths {
+			a, err := s.answer(fc, p)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			x := a.pages[0]
+			if x.status != 200 {
+				code, hasCode := x.code()
+				v.fail(x, nil, "got %s for a valid filter (%s): %s, want 200", describeAnswer(x.status, code, hasCode), fc.name, fc.filter)
+				continue
+			}
+			for _, c := range a.rows {
+				if !fc.judged(c.obj) {
+					continue
+				}
+				returned++
+				if !fc.query.Match(sparkql.JSONRecord(c.obj, s.schema, s.cfg.loc)) {
+					v.fail(a.pages[c.page-1], c.obj, "contact %s does not satisfy the filter it was returned for (%s): %s", c.id, fc.name, fc.filter)
+					continue
+				}
+				v.ok()
+			}
+			v.ok() // the filter was accepted
+		}
+	}
+	v.note("%d filters on %d paths, %d contacts judged", len(cases), len(filterPaths), returned)
+}
+
+func checkFilterComplete(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	cases := s.filterCases()
+	if len(cases) == 0 {
+		v.skip("no contact to build a filter from")
+		return
+	}
+	for _, p := range filterPaths {
+		l := s.listing(p)
+		if !l.complete() {
+			v.skip("%s", l.whyIncomplete())
+			continue
+		}
+		for _, fc := range cases {
+			a, err := s.answer(fc, p)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			if a.status != 200 {
+				continue // filter.match reports it
+			}
+			if !a.complete {
+				v.skip("%s: %s: the answer is longer than the %d pages read, or has no TotalRows", p, fc.name, maxFilterPages)
+				continue
+			}
+			got := map[string]bool{}
+			for _, c := range a.rows {
+				got[c.id] = true
+			}
+			var missing []contact
+			for _, c := range l.rows {
+				if !fc.judged(c.obj) || got[c.id] || s.changedDuringRun(c) {
+					continue
+				}
+				if fc.query.Match(sparkql.JSONRecord(c.obj, s.schema, s.cfg.loc)) {
+					missing = append(missing, c)
+				}
+			}
+			if len(missing) > 0 {
+				v.fail(a.pages[0], missing[0].obj, "the filter (%s) %s returned %d contacts on %s, missing %d of the listing that satisfy it, like %s",
+					fc.name, fc.filter, len(a.rows), p, len(missing), missing[0].id)
+				continue
+			}
+			v.ok()
+		}
+	}
+}
+
+// badFilters are filters the contract rejects with 1040; each is confirmed with sparkql first.
+var badFilters = []string{
+	"PrimaryEmail Eq",
+	"PrimaryEmail Eqq 'x'",
+	"NoSuchField Eq 'x'",
+	"(PrimaryEmail Eq 'x'",
+	"PrimaryEmail Eq 'unterminated",
+}
+
+// limitFilters are filters past a limit of the language (1041): nesting, expressions, list.
+func limitFilters() []string {
+	exprs := make([]string, sparkql.MaxExpressions+1)
+	for i := range exprs {
+		exprs[i] = fmt.Sprintf("Id Eq '%d'", i+1)
+	}
+	values := make([]string, sparkql.MaxListValues+1)
+	for i := range values {
+		values[i] = fmt.Sprintf("'%d'", i+1)
+	}
+	return []string{
+		strings.Repeat("(", sparkql.MaxDepth+1) + "Id Eq '1'" + strings.Repeat(")", sparkql.MaxDepth+1),
+		strings.Join(exprs, " Or "),
+		"Id Eq " + strings.Join(values, ","),
+	}
+}
+
+// judgeFilterError checks a rejected filter: 400, the code, and SparkQLErrors.
+func (v *verdict) judgeFilterError(x *exchange, code int, filter string) {
+	if !v.expectError(x, 400, code) {
+		return
+	}
+	list, ok := x.D()["SparkQLErrors"].([]any)
+	if !ok || len(list) == 0 {
+		v.fail(x, x.D(), "got no SparkQLErrors for the rejected filter %s, want a list of {Token, Status, Message}", shorten(filter, 80))
+		return
+	}
+	for _, e := range list {
+		obj, ok := e.(map[string]any)
+		status, _ := obj["Status"].(string)
+		_, hasToken := obj["Token"].(string)
+		msg, _ := obj["Message"].(string)
+		if !ok || !hasToken || msg == "" || (status != sparkql.StatusFatal && status != sparkql.StatusDropped) {
+			v.fail(x, e, "a SparkQLErrors entry is not {Token, Status: Fatal|Dropped, Message}")
+			return
+		}
+	}
+}
+
+func checkBadFilter(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, f := range badFilters {
+		if !oracleRejects(s, f, sparkql.CodeInvalid) {
+			continue
+		}
+		x, err := s.get(PathAll, q("_filter", f, "_limit", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		v.judgeFilterError(x, sparkql.CodeInvalid, f)
+	}
+}
+
+func checkFilterLimits(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, f := range limitFilters() {
+		if !oracleRejects(s, f, sparkql.CodeLimit) {
+			continue
+		}
+		x, err := s.get(PathAll, q("_filter", f, "_limit", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		v.judgeFilterError(x, sparkql.CodeLimit, f)
+	}
+}
+
+// oracleRejects confirms with sparkql that a filter is rejected with the code.
+func oracleRejects(s *session, filter string, code int) bool {
+	_, err := sparkql.Parse(filter, s.schema, sparkql.Options{Now: time.Now(), Location: s.cfg.loc})
+	var e *sparkql.Error
+	return errors.As(err, &e) && e.Code == code
+}

@@ -1,0 +1,128 @@
+package contracttest
+
+import (
+	"bytes"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// clockSkew is how far ExportTimestamp may run ahead of the response's Date: the two may come
+// from different machines of the service.
+const clockSkew = 5 * time.Minute
+
+// unquotedExportTimestamp finds an ExportTimestamp written without quotes, as in the
+// documentation's own sample.
+var unquotedExportTimestamp = regexp.MustCompile(`"ExportTimestamp"\s*:\s*([^"\s][^,}\]]*)`)
+
+func checkExportTimestamp(s *session, v *verdict) {
+	s.baselineOnce()
+	judged := 0
+	for _, x := range s.exchanges {
+		if x.method != http.MethodGet || x.status != 200 {
+			continue
+		}
+		if x.D() == nil {
+			if m := unquotedExportTimestamp.FindSubmatch(x.body); m != nil {
+				v.fail(x, m[0], "ExportTimestamp is not a JSON string: got %s unquoted, want \"YYYY-MM-DDTHH:MM:SS\"", bytes.TrimSpace(m[1]))
+			}
+			continue // envelope.json reports the rest
+		}
+		judged++
+		raw, present := x.D()["ExportTimestamp"]
+		ts, isString := raw.(string)
+		switch {
+		case !present:
+			v.fail(x, x.D(), "no ExportTimestamp in a successful export")
+			continue
+		case !isString:
+			v.fail(x, raw, "ExportTimestamp is %s, want a string YYYY-MM-DDTHH:MM:SS", compactJSON(raw))
+			continue
+		case !exportTimestampForm.MatchString(ts):
+			v.fail(x, ts, "ExportTimestamp %q is not in the documented form YYYY-MM-DDTHH:MM:SS (no zone, no fraction)", ts)
+			continue
+		}
+		early, _, ok := s.exportInstants(ts)
+		if !ok {
+			v.fail(x, ts, "ExportTimestamp %q is not a valid date and time", ts)
+			continue
+		}
+		date, err := http.ParseTime(x.header.Get("Date"))
+		if err != nil {
+			v.ok() // the form holds; there is no Date to compare with
+			continue
+		}
+		if early.After(date.Add(clockSkew)) {
+			v.fail(x, ts, "ExportTimestamp %s is %s after the response's Date (%s), want no later than Date + %v", ts, early.Sub(date).Round(time.Second), x.header.Get("Date"), clockSkew)
+			continue
+		}
+		v.ok()
+	}
+	if judged == 0 && v.decided == 0 {
+		v.skip("no successful export was received")
+		return
+	}
+	v.note("%d exports; %s", judged, s.zoneNote())
+}
+
+func checkSince(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		// Some data first, so the zone of ExportTimestamp can be judged.
+		s.listing(p)
+		x, err := s.get(p, q("_limit", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		if x.status != 200 || x.D() == nil {
+			v.skip("%s answered %d: no ExportTimestamp to start from", p, x.status)
+			continue
+		}
+		ts, _ := x.D()["ExportTimestamp"].(string)
+		bound, _, ok := s.exportInstants(ts)
+		if !ok {
+			v.skip("%s: no usable ExportTimestamp (incremental.export-timestamp reports it)", p)
+			continue
+		}
+		filter := "ModificationTimestamp Gt " + ts
+		bad := false
+		for page := 1; page <= maxFilterPages; page++ {
+			y, err := s.get(p, q("_filter", filter, "_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+			if err != nil {
+				v.errored(err)
+				bad = true
+				break
+			}
+			if y.status != 200 {
+				code, hasCode := y.code()
+				v.fail(y, nil, "got %s for the incremental filter %s, want 200", describeAnswer(y.status, code, hasCode), filter)
+				bad = true
+				break
+			}
+			res, _ := y.results()
+			for _, r := range res {
+				c, _ := newContact(r, page, nil)
+				switch {
+				case !c.hasMod:
+					v.fail(y, r, "contact %s has no ModificationTimestamp, returned for %s", c.id, filter)
+					bad = true
+				case !c.mod.After(bound):
+					v.fail(y, r, "contact %s was modified at %s, not after ExportTimestamp %s (%s), yet returned for %s",
+						c.id, c.modRaw, ts, bound.Format(time.RFC3339), filter)
+					bad = true
+				}
+			}
+			if len(res) < listLimit {
+				break
+			}
+		}
+		if !bad {
+			v.ok()
+		}
+	}
+	v.note("%s", s.zoneNote())
+}

@@ -1,0 +1,75 @@
+package contracttest
+
+import (
+	"sort"
+	"strings"
+)
+
+// Mask hides a secret for a report: a token of 12 characters or more keeps its first 4 and
+// last 2, one of 8 to 11 its first 2 and last 1, one of 6 or 7 its first character; shorter
+// ones keep nothing. So "private-member-avery" is shown as "priv...ry".
+func Mask(secret string) string {
+	r := []rune(secret)
+	n := len(r)
+	switch {
+	case n >= 12:
+		return string(r[:4]) + "..." + string(r[n-2:])
+	case n >= 8:
+		return string(r[:2]) + "..." + string(r[n-1:])
+	case n >= 6:
+		return string(r[:1]) + "..."
+	}
+	return "..."
+}
+
+// minMaskedLen is the shortest secret replaced wherever it appears in text: a shorter one
+// would turn ordinary words into dots. Such secrets are still never printed by the suite
+// itself, only possibly echoed in a body.
+const minMaskedLen = 6
+
+// masker replaces every secret found in a text by its mask.
+type masker struct{ r *strings.Replacer }
+
+func newMasker(secrets []string) masker {
+	uniq := map[string]bool{}
+	for _, s := range secrets {
+		if len(s) >= minMaskedLen {
+			uniq[s] = true
+		}
+	}
+	list := make([]string, 0, len(uniq))
+	for s := range uniq {
+		list = append(list, s)
+	}
+	// Longest first, so a secret that contains another is replaced whole.
+	sort.Slice(list, func(i, j int) bool {
+		if len(list[i]) != len(list[j]) {
+			return len(list[i]) > len(list[j])
+		}
+		return list[i] < list[j]
+	})
+	pairs := make([]string, 0, 2*len(list))
+	for _, s := range list {
+		pairs = append(pairs, s, Mask(s))
+	}
+	return masker{r: strings.NewReplacer(pairs...)}
+}
+
+func (m masker) mask(s string) string { return m.r.Replace(s) }
+
+// maskReport rewrites every text of a report a server could have echoed a secret into.
+func (m masker) maskReport(rep *Report) {
+	rep.BaseURL = m.mask(rep.BaseURL)
+	rep.UserAgent = m.mask(rep.UserAgent)
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		r.Reason = m.mask(r.Reason)
+		for j := range r.Evidence {
+			e := &r.Evidence[j]
+			e.Request = m.mask(e.Request)
+			e.Credentials = m.mask(e.Credentials)
+			e.Body = m.mask(e.Body)
+			e.Message = m.mask(e.Message)
+		}
+	}
+}

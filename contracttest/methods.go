@@ -1,0 +1,114 @@
+package contracttest
+
+import (
+	"net/http"
+	"strings"
+)
+
+// documentedWrites are the methods the documentation says answer 405.
+var documentedWrites = []string{http.MethodPost, http.MethodPut, http.MethodDelete}
+
+// methodAnswer sends one write probe, with no body, with the Private token when there is one
+// (so a 405 cannot hide behind a 401), once per run.
+func (s *session) methodAnswer(method, path string) (*exchange, error) {
+	c := call{method: method, path: path}
+	if _, ok := s.cfg.tokens[RolePrivate]; ok {
+		c.as = RolePrivate
+	}
+	return s.once("method "+method+" "+path, c)
+}
+
+func checkMethodsNotAllowed(s *session, v *verdict) {
+	for _, p := range Paths {
+		for _, m := range documentedWrites {
+			x, err := s.methodAnswer(m, p)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			if x.status != http.StatusMethodNotAllowed {
+				v.fail(x, nil, "got %d for %s, want 405: the export is read-only", x.status, m)
+				continue
+			}
+			v.ok()
+		}
+	}
+}
+
+func checkMethodsEnvelope(s *session, v *verdict) {
+	for _, p := range Paths {
+		for _, m := range documentedWrites {
+			x, err := s.methodAnswer(m, p)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			if x.status != http.StatusMethodNotAllowed {
+				v.skip("%s %s got %d, not 405 (methods.not-allowed reports it)", m, p, x.status)
+				continue
+			}
+			if x.D() == nil {
+				v.fail(x, nil, "the 405 body is not a JSON envelope with a D object")
+				continue
+			}
+			if ok, _ := x.D()["Success"].(bool); ok {
+				v.fail(x, nil, "the 405 body says Success true")
+				continue
+			}
+			v.expectError(x, 405, 405)
+		}
+	}
+}
+
+func checkAllowHeader(s *session, v *verdict) {
+	for _, p := range Paths {
+		for _, m := range append(append([]string(nil), documentedWrites...), http.MethodPatch) {
+			x, err := s.methodAnswer(m, p)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			if x.status != http.StatusMethodNotAllowed {
+				continue
+			}
+			allow := strings.Join(x.header.Values("Allow"), ", ")
+			if !allowsOnlyGet(allow) {
+				v.fail(x, allow, "got Allow %q on a 405, want Allow: GET", allow)
+				continue
+			}
+			v.ok()
+		}
+	}
+	if v.decided == 0 && len(v.errs) == 0 {
+		v.skip("no 405 answer to judge")
+	}
+}
+
+// allowsOnlyGet says whether an Allow value lists GET and no method that writes.
+func allowsOnlyGet(allow string) bool {
+	hasGet := false
+	for _, m := range strings.Split(allow, ",") {
+		switch strings.ToUpper(strings.TrimSpace(m)) {
+		case http.MethodGet:
+			hasGet = true
+		case http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
+			return false
+		}
+	}
+	return hasGet
+}
+
+func checkPatch(s *session, v *verdict) {
+	for _, p := range Paths {
+		x, err := s.methodAnswer(http.MethodPatch, p)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		if x.status != http.StatusMethodNotAllowed {
+			v.fail(x, nil, "got %d for PATCH, want 405", x.status)
+			continue
+		}
+		v.ok()
+	}
+}

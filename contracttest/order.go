@@ -1,0 +1,168 @@
+package contracttest
+
+import (
+	"sort"
+	"strconv"
+	"time"
+)
+
+// checkOrder judges _orderby on ModificationTimestamp, ascending or descending: instants
+// compared as instants (offsets differ), on the first two pages, and against the listing.
+func checkOrder(desc bool) func(*session, *verdict) {
+	return func(s *session, v *verdict) {
+		if !v.needPrivate() {
+			return
+		}
+		order := "ModificationTimestamp"
+		if desc {
+			order = "-" + order
+		}
+		for _, p := range Paths {
+			var got []contact
+			var pages []*exchange
+			failed := false
+			for page := 1; page <= 2; page++ {
+				x, err := s.get(p, q("_orderby", order, "_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(page), "_pagination", "1")...)
+				if err != nil {
+					v.errored(err)
+					failed = true
+					break
+				}
+				f, ok := v.pageOK(x, "_orderby="+order)
+				if !ok {
+					failed = true
+					break
+				}
+				pages = append(pages, x)
+				res, _ := x.results()
+				for _, r := range res {
+					if c, ok := newContact(r, page, nil); ok && c.hasMod {
+						got = append(got, c)
+					}
+				}
+				if f.totalRows >= 0 && f.totalRows <= listLimit || f.rows < listLimit {
+					break
+				}
+			}
+			if failed {
+				continue
+			}
+			if distinctInstants(got) < 2 {
+				v.skip("%s: fewer than two distinct ModificationTimestamps to order", p)
+				continue
+			}
+			bad := false
+			for i := 1; i < len(got); i++ {
+				a, b := got[i-1], got[i]
+				if (!desc && b.mod.Before(a.mod)) || (desc && b.mod.After(a.mod)) {
+					x := pages[b.page-1]
+					v.fail(x, []any{a.obj["ModificationTimestamp"], b.obj["ModificationTimestamp"]},
+						"_orderby=%s: contact %s (%s) comes after contact %s (%s)", order, b.id, b.modRaw, a.id, a.modRaw)
+					bad = true
+					break
+				}
+			}
+			if bad {
+				continue
+			}
+			// The pages must hold the earliest (latest) contacts of the whole listing.
+			l := s.listing(p)
+			if l.complete() {
+				if c, beyond, ok := s.outOfPlace(l.rows, got, desc); !ok {
+					v.fail(pages[0], c.obj, "_orderby=%s: the first %d contacts end at %s, but contact %s of the listing (%s) should come before that",
+						order, len(got), beyond.Format(time.RFC3339), c.id, c.modRaw)
+					continue
+				}
+			}
+			v.ok()
+		}
+	}
+}
+
+func distinctInstants(cs []contact) int {
+	seen := map[int64]bool{}
+	for _, c := range cs {
+		seen[c.mod.UnixNano()] = true
+	}
+	return len(seen)
+}
+
+// outOfPlace checks that got are the first len(got) contacts of rows in the order asked:
+// it returns a contact of rows that should have come among them, and the last instant of got.
+func (s *session) outOfPlace(rows, got []contact, desc bool) (contact, time.Time, bool) {
+	in := map[string]bool{}
+	edge := got[len(got)-1].mod
+	for _, c := range got {
+		in[c.id] = true
+		if (!desc && c.mod.After(edge)) || (desc && c.mod.Before(edge)) {
+			edge = c.mod
+		}
+	}
+	for _, c := range rows {
+		if !c.hasMod || in[c.id] || s.changedDuringRun(c) {
+			continue
+		}
+		if (!desc && c.mod.Before(edge)) || (desc && c.mod.After(edge)) {
+			return c, edge, false
+		}
+	}
+	return contact{}, edge, true
+}
+
+// compareIDs orders Spark ids as numbers: by length, then digit by digit.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func checkDefaultOrder(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		l := s.listing(p)
+		if l.problem != "" {
+			v.skip("%s", l.problem)
+			continue
+		}
+		rows := make([]contact, 0, len(l.rows))
+		for _, c := range l.rows {
+			if c.hasMod && c.id != "" && !s.changedDuringRun(c) {
+				rows = append(rows, c)
+			}
+		}
+		if len(rows) < 2 {
+			v.skip("%s: fewer than two contacts to order", p)
+			continue
+		}
+		sorted := sort.SliceIsSorted(rows, func(i, j int) bool {
+			if !rows[i].mod.Equal(rows[j].mod) {
+				return rows[i].mod.Before(rows[j].mod)
+			}
+			return compareIDs(rows[i].id, rows[j].id) < 0
+		})
+		if sorted {
+			v.ok()
+			continue
+		}
+		for i := 1; i < len(rows); i++ {
+			a, b := rows[i-1], rows[i]
+			if b.mod.Before(a.mod) || b.mod.Equal(a.mod) && compareIDs(b.id, a.id) < 0 {
+				v.fail(l.pageOf(b), []any{a.obj["Id"], a.obj["ModificationTimestamp"], b.obj["Id"], b.obj["ModificationTimestamp"]},
+					"without _orderby, contact %s (%s) comes after contact %s (%s), want ModificationTimestamp then Id ascending", b.id, b.modRaw, a.id, a.modRaw)
+				break
+			}
+		}
+	}
+}

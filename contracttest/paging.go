@@ -1,0 +1,552 @@
+package contracttest
+
+import (
+	"strconv"
+)
+
+// Page sizes of the contract, section 4.
+const (
+	defaultLimit = 10
+	maxLimitOwn  = 100 // /v1/contacts/export
+	maxLimitAll  = 25  // /v1/contacts/export/all
+	maxPage      = 100000
+)
+
+func maxLimit(path string) int {
+	if path == PathExport {
+		return maxLimitOwn
+	}
+	return maxLimitAll
+}
+
+// pageFacts is what one page answer says about itself.
+type pageFacts struct {
+	rows         int
+	hasResults   bool
+	pagination   map[string]any
+	totalRows    int // -1 when unknown
+	pageSize     int // -1 when unknown
+	totalPages   int // -1 when unknown
+	currentPage  int // -1 when unknown
+	currentOffst int // -1 when unknown
+}
+
+func factsOf(x *exchange) pageFacts {
+	f := pageFacts{totalRows: -1, pageSize: -1, totalPages: -1, currentPage: -1, currentOffst: -1}
+	res, ok := x.results()
+	f.rows, f.hasResults = len(res), ok
+	if p, ok := x.pagination(); ok {
+		f.pagination = p
+		read := func(name string, into *int) {
+			if n, ok := intMember(p, name); ok {
+				*into = n
+			}
+		}
+		read("TotalRows", &f.totalRows)
+		read("PageSize", &f.pageSize)
+		read("TotalPages", &f.totalPages)
+		read("CurrentPage", &f.currentPage)
+		read("CurrentOffset", &f.currentOffst)
+	}
+	return f
+}
+
+// totalOf returns the number of contacts of a path: the answer's own TotalRows, else the
+// listing's.
+func (s *session) totalOf(path string, f pageFacts) int {
+	if f.totalRows >= 0 {
+		return f.totalRows
+	}
+	return s.listing(path).total()
+}
+
+// pageOK checks that an answer is a 200 with Results, and fails the verdict otherwise.
+func (v *verdict) pageOK(x *exchange, what string) (pageFacts, bool) {
+	if x.status != 200 {
+		code, hasCode := x.code()
+		v.fail(x, nil, "got %s for %s, want 200", describeAnswer(x.status, code, hasCode && x.status >= 400), what)
+		return pageFacts{}, false
+	}
+	f := factsOf(x)
+	if !f.hasResults {
+		v.fail(x, nil, "got no Results array for %s", what)
+		return f, false
+	}
+	return f, true
+}
+
+func checkLimit(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		for _, n := range []int{0, 1, 2, 5} {
+			x, err := s.get(p, q("_limit", strconv.Itoa(n), "_pagination", "1")...)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			f, ok := v.pageOK(x, "_limit="+strconv.Itoa(n))
+			if !ok {
+				continue
+			}
+			total := s.totalOf(p, f)
+			switch {
+			case total < 0:
+				v.skip("%s: TotalRows unknown", p)
+			case n > 0 && total <= n:
+				v.skip("%s has %d contacts: _limit=%d cannot be told from no limit", p, total, n)
+			case f.rows != min(n, total):
+				v.fail(x, nil, "got %d contacts for _limit=%d, want %d (TotalRows %d)", f.rows, n, min(n, total), total)
+				continue
+			default:
+				v.ok()
+			}
+			if f.pageSize >= 0 && f.pageSize != n {
+				v.fail(x, f.pagination, "got PageSize %d for _limit=%d, want %d", f.pageSize, n, n)
+			}
+		}
+	}
+}
+
+func checkDefaultSize(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		x, err := s.get(p, q("_pagination", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		f, ok := v.pageOK(x, "no _limit")
+		if !ok {
+			continue
+		}
+		judged := false
+		if f.pageSize >= 0 {
+			judged = true
+			if f.pageSize != defaultLimit {
+				v.fail(x, f.pagination, "got PageSize %d without _limit, want the default %d", f.pageSize, defaultLimit)
+				continue
+			}
+		}
+		total := s.totalOf(p, f)
+		if total >= 0 {
+			if f.rows != min(defaultLimit, total) {
+				v.fail(x, nil, "got %d contacts without _limit, want %d (the default page size 10; TotalRows %d)", f.rows, min(defaultLimit, total), total)
+				continue
+			}
+			judged = judged || total > defaultLimit
+		}
+		if judged {
+			v.ok()
+		} else {
+			v.skip("%s has %d contacts and no PageSize: the default page size cannot be told", p, total)
+		}
+	}
+}
+
+func checkMaxLimit(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		m := maxLimit(p)
+		x, err := s.get(p, q("_limit", strconv.Itoa(m), "_pagination", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		f, ok := v.pageOK(x, "_limit="+strconv.Itoa(m)+", the documented maximum")
+		if !ok {
+			continue
+		}
+		total := s.totalOf(p, f)
+		if total >= 0 && f.rows != min(m, total) {
+			v.fail(x, nil, "got %d contacts for _limit=%d, want %d (TotalRows %d)", f.rows, m, min(m, total), total)
+			continue
+		}
+		if f.pageSize >= 0 && f.pageSize != m {
+			v.fail(x, f.pagination, "got PageSize %d for _limit=%d, want %d", f.pageSize, m, m)
+			continue
+		}
+		v.ok()
+	}
+}
+
+func checkOverMax(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		m := maxLimit(p)
+		x, err := s.get(p, q("_limit", strconv.Itoa(m+1), "_pagination", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		switch {
+		case x.status == 400:
+			v.ok() // rejected: never more than the maximum
+			v.note("%s rejects _limit=%d", p, m+1)
+		case x.status == 200:
+			f := factsOf(x)
+			total := s.totalOf(p, f)
+			switch {
+			case f.rows > m:
+				v.fail(x, nil, "got %d contacts for _limit=%d, want at most %d, the maximum on %s", f.rows, m+1, m, p)
+			case total >= 0 && total <= m:
+				v.skip("%s has %d contacts, no more than the maximum %d: clamping cannot be seen", p, total, m)
+			default:
+				v.ok()
+				v.note("%s clamps _limit=%d", p, m+1)
+			}
+		default:
+			v.skip("%s answered %d to _limit=%d", p, x.status, m+1)
+		}
+	}
+}
+
+func checkOverMaxRejected(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		m := maxLimit(p)
+		x, err := s.get(p, q("_limit", strconv.Itoa(m+1))...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		v.expectError(x, 400, 1053)
+	}
+}
+
+// smallPages reads a path of few contacts (2 to 2×listLimit) in about three pages, so that
+// disjointness can be judged on it too.
+func (s *session) smallPages(path string, total int) (limit int, pages []*exchange, err error) {
+	limit = max(1, (total+2)/3)
+	for page := 1; (page-1)*limit < total; page++ {
+		x, err := s.get(path, q("_limit", strconv.Itoa(limit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+		if err != nil {
+			return limit, pages, err
+		}
+		pages = append(pages, x)
+	}
+	return limit, pages, nil
+}
+
+func checkDisjoint(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		l := s.listing(p)
+		if l.problem != "" {
+			v.skip("%s: %s", p, l.problem)
+			continue
+		}
+		pages := l.pages
+		limit := listLimit
+		if len(pages) < 2 {
+			total := l.total()
+			if total < 2 {
+				v.skip("%s has %d contacts: no two pages to compare", p, max(total, 0))
+				continue
+			}
+			var err error
+			if limit, pages, err = s.smallPages(p, total); err != nil {
+				v.errored(err)
+				continue
+			}
+		}
+		seen := map[string]int{} // Id → page
+		found := false
+		for i, x := range pages {
+			if x.status != 200 {
+				v.fail(x, nil, "got %d for page %d (_limit=%d), want 200", x.status, i+1, limit)
+				found = true
+				continue
+			}
+			res, _ := x.results()
+			for _, r := range res {
+				c, ok := newContact(r, i+1, nil)
+				if !ok || c.id == "" {
+					continue
+				}
+				if first, dup := seen[c.id]; dup {
+					if s.changedDuringRun(c) {
+						continue // modified during the run: the contract lets it come twice
+					}
+					found = true
+					if first == i+1 {
+						v.fail(x, r, "contact %s comes twice on page %d (_limit=%d)", c.id, i+1, limit)
+					} else {
+						v.fail(x, r, "contact %s is on page %d and again on page %d (_limit=%d), and was not modified during the run", c.id, first, i+1, limit)
+					}
+					continue
+				}
+				seen[c.id] = i + 1
+			}
+		}
+		if !found {
+			v.ok()
+			v.note("%s: %d pages of %d", p, len(pages), limit)
+		}
+	}
+}
+
+func checkComplete(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		l := s.listing(p)
+		switch {
+		case l.complete():
+			v.ok()
+			v.note("%s: %d contacts in %d pages", p, l.total(), len(l.pages))
+			continue
+		case l.problem != "" || l.truncated || !l.stable():
+			v.skip("%s", l.whyIncomplete())
+			continue
+		}
+		if c, moved := s.anyChangedDuringRun(l.rows); moved {
+			v.skip("%s: contact %s was modified during the run: the pages may shift", p, c.id)
+			continue
+		}
+		v.fail(l.pages[len(l.pages)-1], l.pages[0].D()["Pagination"],
+			"the %d pages of %d hold %d contacts, %d distinct, want TotalRows = %d distinct contacts", len(l.pages), listLimit, len(l.rows), len(l.byID()), l.total())
+	}
+}
+
+// anyChangedDuringRun returns a contact of rows modified during the run, if there is one.
+func (s *session) anyChangedDuringRun(rows []contact) (contact, bool) {
+	for _, c := range rows {
+		if s.changedDuringRun(c) {
+			return c, true
+		}
+	}
+	return contact{}, false
+}
+
+// expectedRows is how many contacts page p of size limit holds when there are total.
+func expectedRows(total, limit, page int) int {
+	return max(0, min(limit, total-(page-1)*limit))
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// judgePagination checks the arithmetic of one page answer asked with _limit and _page.
+func (v *verdict) judgePagination(x *exchange, limit, page int, stable bool) {
+	f := factsOf(x)
+	if f.pagination == nil {
+		v.fail(x, x.D(), "no Pagination with _pagination=1")
+		return
+	}
+	bad := false
+	fail := func(format string, args ...any) {
+		v.fail(x, f.pagination, format, args...)
+		bad = true
+	}
+	if f.pageSize != limit {
+		fail("got PageSize %d, want %d (_limit)", f.pageSize, limit)
+	}
+	if f.currentPage != page {
+		fail("got CurrentPage %d, want %d (_page)", f.currentPage, page)
+	}
+	if f.totalRows < 0 {
+		fail("got no integer TotalRows")
+	} else {
+		want := ceilDiv(f.totalRows, limit)
+		// An empty result may fairly be said to have one (empty) page.
+		if f.totalPages != want && !(f.totalRows == 0 && f.totalPages == 1) {
+			fail("got TotalPages %d for TotalRows %d and PageSize %d, want %d", f.totalPages, f.totalRows, limit, want)
+		}
+		if stable && f.hasResults && f.rows != expectedRows(f.totalRows, limit, page) {
+			fail("page %d holds %d contacts, want %d (TotalRows %d, PageSize %d)", page, f.rows, expectedRows(f.totalRows, limit, page), f.totalRows, limit)
+		}
+	}
+	if !bad {
+		v.ok()
+	}
+}
+
+func checkArithmetic(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		l := s.listing(p)
+		if l.problem != "" {
+			v.skip("%s: %s", p, l.problem)
+			continue
+		}
+		for i, x := range l.pages {
+			v.judgePagination(x, listLimit, i+1, l.stable())
+		}
+		// An odd page size, on the second page.
+		x, err := s.get(p, q("_limit", "7", "_page", "2", "_pagination", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		if _, ok := v.pageOK(x, "_limit=7&_page=2"); ok {
+			v.judgePagination(x, 7, 2, true)
+		}
+	}
+}
+
+func checkCount(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		// Asked twice when they disagree: data may change between two requests.
+		for attempt := 1; attempt <= 2; attempt++ {
+			xc, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_pagination", "count")...)
+			if err != nil {
+				v.errored(err)
+				break
+			}
+			x1, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_pagination", "1")...)
+			if err != nil {
+				v.errored(err)
+				break
+			}
+			fc, ok := v.pageOK(xc, "_pagination=count")
+			if !ok {
+				break
+			}
+			f1, ok := v.pageOK(x1, "_pagination=1")
+			if !ok {
+				break
+			}
+			if fc.rows != 0 {
+				v.fail(xc, nil, "got %d contacts with _pagination=count, want an empty Results", fc.rows)
+				break
+			}
+			if fc.pagination == nil {
+				v.fail(xc, xc.D(), "no Pagination with _pagination=count")
+				break
+			}
+			if fc.totalRows == f1.totalRows && fc.pageSize == f1.pageSize && fc.totalPages == f1.totalPages {
+				v.ok()
+				break
+			}
+			if attempt == 2 {
+				v.fail(xc, fc.pagination, "_pagination=count says TotalRows %d, PageSize %d, TotalPages %d; _pagination=1 says %d, %d, %d (asked twice)",
+					fc.totalRows, fc.pageSize, fc.totalPages, f1.totalRows, f1.pageSize, f1.totalPages)
+			}
+		}
+	}
+}
+
+func checkNoPagination(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		for _, ps := range [][]param{q("_limit", "1"), q("_limit", "1", "_pagination", "0")} {
+			x, err := s.get(p, ps...)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			if _, ok := v.pageOK(x, encodeQuery(ps)); !ok {
+				continue
+			}
+			if pg, has := x.D()["Pagination"]; has {
+				v.fail(x, pg, "got a Pagination object for %s, want none (_pagination defaults to 0)", encodeQuery(ps))
+				continue
+			}
+			v.ok()
+		}
+	}
+}
+
+func checkSkip(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		l := s.listing(p)
+		if !l.complete() {
+			v.skip("%s", l.whyIncomplete())
+			continue
+		}
+		total := l.total()
+		if total < 3 {
+			v.skip("%s has %d contacts: too few to skip some", p, total)
+			continue
+		}
+		n := min(3, total-2)
+		limit := min(5, total-n)
+		x, err := s.get(p, q("_skip", strconv.Itoa(n), "_limit", strconv.Itoa(limit), "_pagination", "1")...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		f, ok := v.pageOK(x, "_skip")
+		if !ok {
+			continue
+		}
+		bad := false
+		if f.pagination == nil || f.currentOffst != n {
+			v.fail(x, x.D()["Pagination"], "got Pagination %s for _skip=%d, want CurrentOffset %d", describeMember(x.D(), "Pagination"), n, n)
+			bad = true
+		}
+		res, _ := x.results()
+		want := l.rows[n:min(n+limit, len(l.rows))]
+		if len(res) != len(want) {
+			v.fail(x, nil, "got %d contacts for _skip=%d&_limit=%d, want %d", len(res), n, limit, len(want))
+			continue
+		}
+		for i, r := range res {
+			c, _ := newContact(r, 0, nil)
+			w := want[i]
+			// Contacts modified at the same instant may fairly come in any order.
+			if c.id != w.id && !(c.hasMod && w.hasMod && c.mod.Equal(w.mod)) && !s.changedDuringRun(w) {
+				v.fail(x, r, "row %d of _skip=%d is contact %s, want %s: row %d of the listing", i+1, n, c.id, w.id, n+i+1)
+				bad = true
+				break
+			}
+		}
+		if !bad {
+			v.ok()
+		}
+	}
+}
+
+func checkPastEnd(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range Paths {
+		total := s.listing(p).total()
+		if total < 0 {
+			v.skip("%s: TotalRows unknown", p)
+			continue
+		}
+		page := ceilDiv(total, listLimit) + 1
+		if page > maxPage {
+			v.skip("%s: no page past the end within _page ≤ %d", p, maxPage)
+			continue
+		}
+		x, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(page))...)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		f, ok := v.pageOK(x, "a page past the end")
+		if !ok {
+			continue
+		}
+		if f.rows != 0 {
+			v.fail(x, nil, "got %d contacts on page %d past the end (TotalRows %d), want none", f.rows, page, total)
+			continue
+		}
+		v.ok()
+	}
+}

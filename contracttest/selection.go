@@ -1,0 +1,145 @@
+package contracttest
+
+import (
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// alwaysKept are the members a contact may carry whatever _select says: Id and ResourceUri
+// by [choice], OwnerId as /export/all's own.
+var alwaysKept = map[string]bool{"Id": true, "ResourceUri": true, "OwnerId": true}
+
+// selectFields picks two fields to select from the target's data: the ones most contacts
+// have, Id, ResourceUri, OwnerId and ModificationTimestamp left out.
+func (s *session) selectFields() []string {
+	count := map[string]int{}
+	for _, p := range Paths {
+		for _, c := range s.listing(p).rows {
+			for k := range c.obj {
+				if !alwaysKept[k] && k != "ModificationTimestamp" && s.schema[k] != 0 {
+					count[k]++
+				}
+			}
+		}
+	}
+	names := sortedKeys(count)
+	sort.SliceStable(names, func(i, j int) bool { return count[names[i]] > count[names[j]] })
+	if len(names) > 2 {
+		names = names[:2]
+	}
+	sort.Strings(names)
+	return names
+}
+
+// selectAnswer is the answer to _select on a path, asked once per run.
+func (s *session) selectAnswer(path string, fields []string) (*exchange, error) {
+	sel := strings.Join(fields, ",")
+	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(listLimit))})
+}
+
+func checkSelect(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	fields := s.selectFields()
+	if len(fields) == 0 {
+		v.skip("no contact has a field to select")
+		return
+	}
+	selected := map[string]bool{}
+	for _, f := range fields {
+		selected[f] = true
+	}
+	for _, p := range Paths {
+		x, err := s.selectAnswer(p, fields)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		if _, ok := v.pageOK(x, "_select="+strings.Join(fields, ",")); !ok {
+			continue
+		}
+		full := s.listing(p).byID()
+		res, _ := x.results()
+		if len(res) == 0 {
+			v.skip("%s: no contacts", p)
+			continue
+		}
+		for _, r := range res {
+			c, ok := newContact(r, 0, nil)
+			if !ok {
+				continue
+			}
+			var extra []string
+			for _, k := range sortedKeys(c.obj) {
+				if !selected[k] && !alwaysKept[k] {
+					extra = append(extra, k)
+				}
+			}
+			if len(extra) > 0 {
+				v.fail(x, r, "_select=%s: contact %s carries %s too", strings.Join(fields, ","), c.id, strings.Join(extra, ", "))
+				continue
+			}
+			ref, known := full[c.id]
+			if !known || s.changedDuringRun(ref) {
+				v.ok()
+				continue
+			}
+			bad := false
+			for _, f := range fields {
+				want, has := ref.obj[f]
+				got, gotHas := c.obj[f]
+				switch {
+				case has && !gotHas:
+					v.fail(x, r, "_select=%s: contact %s lacks %s, which the listing has (%s)", strings.Join(fields, ","), c.id, f, compactJSON(want))
+					bad = true
+				case has && !reflect.DeepEqual(got, want):
+					v.fail(x, r, "_select=%s: contact %s has %s %s, the listing %s", strings.Join(fields, ","), c.id, f, compactJSON(got), compactJSON(want))
+					bad = true
+				}
+			}
+			if !bad {
+				v.ok()
+			}
+		}
+	}
+}
+
+func checkSelectKeepsID(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	fields := s.selectFields()
+	if len(fields) == 0 {
+		v.skip("no contact has a field to select")
+		return
+	}
+	for _, p := range Paths {
+		x, err := s.selectAnswer(p, fields)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		if x.status != 200 {
+			v.skip("%s: _select answered %d (select.fields reports it)", p, x.status)
+			continue
+		}
+		res, _ := x.results()
+		for _, r := range res {
+			obj, _ := r.(map[string]any)
+			var missing []string
+			for _, k := range []string{"Id", "ResourceUri"} {
+				if _, ok := obj[k]; !ok {
+					missing = append(missing, k)
+				}
+			}
+			if len(missing) > 0 {
+				v.fail(x, r, "_select=%s: a contact lacks %s", strings.Join(fields, ","), strings.Join(missing, " and "))
+				continue
+			}
+			v.ok()
+		}
+	}
+}

@@ -1,0 +1,79 @@
+// Package e2e_test runs the contract suite (contracttest) against the mock (mockserver), in
+// process: the mock must pass every check, at several seeds, times and tokens, and every
+// deliberately broken variant of the mock must be caught by the check named for it.
+//
+// It is the one place that imports both: contracttest must never import mockserver, and
+// mockserver never imports contracttest.
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/mockserver"
+)
+
+// frozen is the mock clock of most runs: a time in the past of any real Date header, with
+// plenty of data.
+var frozen = time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC)
+
+// allTokens are tokens of the default fixtures for every role; private is set per run.
+func allTokens(private string) map[contracttest.Role]string {
+	return map[contracttest.Role]string{
+		contracttest.RolePrivate:  private,
+		contracttest.RoleIDX:      "idx-member-avery",
+		contracttest.RolePublic:   "public-member-avery",
+		contracttest.RoleVOW:      "vow-member-avery",
+		contracttest.RolePortal:   "portal-member-avery",
+		contracttest.RoleExpired:  "expired-member-brooke",
+		contracttest.RoleDisabled: "disabled-office-lakeshore",
+	}
+}
+
+// newMock returns the mock as an http.Handler; clock nil is the wall clock.
+func newMock(t testing.TB, seed int64, clock func() time.Time) http.Handler {
+	t.Helper()
+	cfg := mockserver.DefaultConfig()
+	cfg.Seed = seed
+	cfg.Clock = clock
+	m, err := mockserver.New(cfg)
+	if err != nil {
+		t.Fatalf("mockserver.New: %v", err)
+	}
+	return m
+}
+
+func frozenClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// check runs the suite against a handler served on 127.0.0.1.
+func check(t testing.TB, h http.Handler, target contracttest.Target, cfg contracttest.Config) *contracttest.Report {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	target.BaseURL = srv.URL
+	rep, err := contracttest.Check(context.Background(), target, cfg)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	return rep
+}
+
+// failures lists the failed and errored results of a report, one a line with evidence.
+func failures(rep *contracttest.Report) string {
+	var b strings.Builder
+	for _, r := range rep.Results {
+		if r.Status != contracttest.StatusFailed && r.Status != contracttest.StatusErrored {
+			continue
+		}
+		b.WriteString("\n" + string(r.Status) + " " + r.ID + ": " + r.Reason)
+		for _, e := range r.Evidence {
+			b.WriteString("\n    " + e.String())
+		}
+	}
+	return b.String()
+}
