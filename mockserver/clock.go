@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"net/http"
 	"strings"
 	"time"
 
@@ -49,6 +50,9 @@ func requestClock(clock func() time.Time) echo.MiddlewareFunc {
 			}
 			st := stateOf(c)
 			st.now, st.hasNow = now.Truncate(time.Second).UTC(), true
+			// [choice] An answer given as of another time says so in its Date too, so
+			// ExportTimestamp is never in the future of Date, whatever the clock.
+			c.Response().Header().Set("Date", st.now.Format(http.TimeFormat))
 			return next(c)
 		}
 	}

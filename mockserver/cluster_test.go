@@ -155,6 +155,17 @@ func TestBadPinnedContactsAreRefusedWithTheirLine(t *testing.T) {
 	}
 }
 
+func writeAtomically(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // syncBuffer is a log sink the watcher writes to while the test reads it.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -210,19 +221,16 @@ func TestHotReloadKeepsOldDataOnABadFile(t *testing.T) {
 		t.Fatal("token known before the reload")
 	}
 	good := strings.Replace(pinnedTree, "tokens:\n", "tokens:\n  - {token: newcomer, role: Private, account: \"10000000000000000000000001\"}\n", 1)
-	if err := os.WriteFile(path, []byte(good), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// Written as editors and config tools do: a new file renamed over the old, so the watcher
+	// never reads half a file.
+	writeAtomically(t, path, good)
 	waitFor("the new token", func() bool { return status("newcomer") == 200 })
 
 	// A broken file: logged, and the data of the last good file stays.
-	if err := os.WriteFile(path, []byte(strings.Replace(good, "role: Private", "role: Root", 1)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	waitFor("the refusal in the log", func() bool { return strings.Contains(logs.String(), "keeping the previous data") })
-	if !strings.Contains(logs.String(), `unknown role \"Root\"`) {
-		t.Errorf("the log does not say why:\n%s", logs.String())
-	}
+	writeAtomically(t, path, strings.Replace(good, "role: Private", "role: Root", 1))
+	waitFor("the refusal in the log, with its reason", func() bool {
+		return strings.Contains(logs.String(), "keeping the previous data") && strings.Contains(logs.String(), `unknown role \"Root\"`)
+	})
 	if status("newcomer") != 200 || status("office") != 200 {
 		t.Errorf("after a bad file the previous data is gone")
 	}

@@ -213,6 +213,9 @@ func TestExportTimestampIsTheRequestClockInTheServiceZone(t *testing.T) {
 	if got := res.d["ExportTimestamp"]; got != "2026-07-04T17:30:15" {
 		t.Errorf("ExportTimestamp with X-Mock-Now: got %v, want 2026-07-04T17:30:15", got)
 	}
+	if got := res.header.Get("Date"); got != "Sat, 04 Jul 2026 22:30:15 GMT" {
+		t.Errorf("Date with X-Mock-Now: got %q, want the mock's time", got)
+	}
 	utc := newMock(t, func(c *mockserver.Config) { c.Location = time.UTC })
 	if got := utc.get(t, "/v1/contacts/export", ua, avery).d["ExportTimestamp"]; got != "2026-11-28T12:00:00" {
 		t.Errorf("ExportTimestamp in UTC: got %v", got)

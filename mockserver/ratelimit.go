@@ -21,7 +21,8 @@ type RateLimits struct {
 // SparkRateLimits are the documented limits.
 var SparkRateLimits = RateLimits{IDX: 1500, Other: 4000, Window: 5 * time.Minute}
 
-// rateLimiter counts requests per key in fixed windows of the server's clock: a window starts
+// rateLimiter counts requests per key in fixed windows of its clock (the wall clock in the
+// command, a fake one in tests): a window starts
 // at a multiple of Window since the Unix epoch ([choice]: fixed windows, so Retry-After is the
 // time left in the current one).
 type rateLimiter struct {

@@ -60,6 +60,9 @@ type Config struct {
 	Latency LatencyRange
 	// RateLimits, when not nil, enforces per-key limits on the export (see SparkRateLimits).
 	RateLimits *RateLimits
+	// RateLimitClock times the rate-limit windows; nil means Clock. The command gives it the
+	// wall clock: with a frozen Clock a window would never end.
+	RateLimitClock func() time.Time
 	// Sleep waits for latencies; nil means a real timer. Tests pass one that does not sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -156,7 +159,11 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
 		sessions: newSessions(cfg.Clock), sleep: cfg.Sleep, metrics: newMetrics()}
 	if cfg.RateLimits != nil {
-		s.limiter = newRateLimiter(*cfg.RateLimits, cfg.Clock)
+		rc := cfg.RateLimitClock
+		if rc == nil {
+			rc = cfg.Clock
+		}
+		s.limiter = newRateLimiter(*cfg.RateLimits, rc)
 	}
 	if cfg.ValidateResponses {
 		s.validate = v

@@ -207,6 +207,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if o.rateLimit {
 		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow}
+		// Windows follow the wall clock even with -now: traffic happens in real time.
+		cfg.RateLimitClock = time.Now
 	}
 	if o.watch && o.fixtures == "" {
 		return usageError("-watch needs -fixtures: there is no file to watch")
