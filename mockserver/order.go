@@ -207,13 +207,19 @@ func (s *store) compareKey(a, b entry, ra, rb *record, k sortKey) int {
 	case fOwnerID:
 		c = cmp.Compare(s.books[a.book].account.ID, s.books[b.book].account.ID)
 	case fVowEnabled:
-		c = compareOptional(ra.c.HasVowEnabled, rb.c.HasVowEnabled, func() int { return compareBool(ra.c.VowEnabled, rb.c.VowEnabled) })
+		c = compareOptional(ra.c.HasVowEnabled, rb.c.HasVowEnabled)
+		if c == 2 {
+			c = compareBool(ra.c.VowEnabled, rb.c.VowEnabled)
+		}
 	case -1:
 		c = 0 // a field of the spec the generator never writes: every contact lacks it
 	default:
 		sa, oka := ra.stringField(k.field)
 		sb, okb := rb.stringField(k.field)
-		c = compareOptional(oka, okb, func() int { return strings.Compare(sa, sb) })
+		c = compareOptional(oka, okb)
+		if c == 2 {
+			c = strings.Compare(sa, sb)
+		}
 	}
 	if k.desc {
 		return -c
@@ -221,10 +227,12 @@ func (s *store) compareKey(a, b entry, ra, rb *record, k sortKey) int {
 	return c
 }
 
-func compareOptional(hasA, hasB bool, both func() int) int {
+// compareOptional orders a missing value first; it returns 2 when both are present and the
+// values themselves decide.
+func compareOptional(hasA, hasB bool) int {
 	switch {
 	case hasA && hasB:
-		return both()
+		return 2
 	case hasA:
 		return 1
 	case hasB:

@@ -1,0 +1,95 @@
+package mockserver
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+// TestCachedRequestVerdictsAreTheFreshOnes: the request-verdict cache answers exactly what
+// kin-openapi answers, for good and bad requests, first time and second.
+func TestCachedRequestVerdictsAreTheFreshOnes(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.requests
+	targets := []string{
+		"/v1/contacts/export", "/v1/contacts/export?_limit=5", "/v1/contacts/export?_limit=500",
+		"/v1/contacts/export/all?_limit=26", "/v1/contacts/export?_page=0", "/v1/contacts/export?_pagination=x",
+		"/v1/contacts/export?_limit=abc", "/v1/contacts/export/all?_orderby=-Id", "/v1/contacts/export?_select=,",
+	}
+	for _, target := range targets {
+		for _, ua := range []string{"", "client/1"} {
+			req := httptest.NewRequest(http.MethodGet, target, nil)
+			if ua != "" {
+				req.Header.Set(userAgentHeader, ua)
+			}
+			m := v.route(req)
+			fresh := v.validateRequest(context.Background(), req, m)
+			for i := 0; i < 2; i++ {
+				got := v.checkRequest(context.Background(), req, m)
+				if (got == nil) != (fresh == nil) || got != nil && (got.Code != fresh.Code || got.Message != fresh.Message) {
+					t.Fatalf("%s (ua %q), call %d: cached %v, fresh %v", target, ua, i, got, fresh)
+				}
+			}
+		}
+	}
+}
+
+func benchPage(b *testing.B) (*Server, *http.Request, []byte) {
+	cfg := DefaultConfig()
+	cfg.Clock = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
+	s, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/v1/contacts/export?_limit=25", nil)
+	req.Header.Set(userAgentHeader, "bench")
+	req.Header.Set("Authorization", "OAuth private-member-avery")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return s, req, rec.Body.Bytes()
+}
+
+// BenchmarkFullResponseValidation is what a naive mock pays per 25-contact page: kin-openapi's
+// ValidateResponse decodes the body and walks the schema.
+func BenchmarkFullResponseValidation(b *testing.B) {
+	s, req, body := benchPage(b)
+	m := s.requests.route(req)
+	h := http.Header{"Content-Type": []string{contentTypeJSON}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.requests.checkResponse(context.Background(), req, m, http.StatusOK, h, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPiecewiseResponseValidation is what the mock pays instead on a page it has served
+// before: the skeleton and every contact are found among the verdicts already made.
+func BenchmarkPiecewiseResponseValidation(b *testing.B) {
+	s, req, _ := benchPage(b)
+	st := s.world().store
+	list := st.snapshot(s.clock()).ownList(st.byID["20101115092241660520000000"])[:25]
+	m := s.requests.route(req)
+	skeleton := []byte(`{"D":{"Success":true,"ExportTimestamp":"2026-11-28T06:00:00","Results":[]}}`)
+	buf := make([]byte, 0, 16<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for _, e := range list {
+			r := st.record(e)
+			start := len(buf)
+			buf = r.appendTo(buf, formOwn, nil, nil)
+			if err := s.validate.checkItem(r, formOwn, buf[start:], nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := s.validate.checkSkeleton(context.Background(), req, m, formOwn, skeleton, len(list)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
