@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"regexp"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
 )
 
 // RequestIDHeader carries the id of a request, kept from the request when it has a sane one.
@@ -80,21 +80,10 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 				attrs = append(attrs, slog.Int("code", st.code))
 			}
 			if tok := st.token; st.hasToken {
-				attrs = append(attrs, slog.String("role", string(tok.Role)), slog.String("account", tok.AccountID), slog.String("token", MaskToken(tok.Token)))
+				attrs = append(attrs, slog.String("role", string(tok.Role)), slog.String("account", tok.AccountID), slog.String("token", sparkmock.MaskSecret(tok.Token)))
 			}
 			log.LogAttrs(req.Context(), level, "request", attrs...)
 			return nil
 		}
 	}
-}
-
-// MaskToken shows enough of a token to tell tokens apart and never the whole of it.
-func MaskToken(t string) string {
-	switch {
-	case t == "":
-		return ""
-	case len(t) <= 8:
-		return t[:1] + strings.Repeat("*", len(t)-1)
-	}
-	return t[:4] + strings.Repeat("*", min(len(t)-8, 12)) + t[len(t)-4:]
 }
