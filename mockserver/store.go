@@ -3,6 +3,7 @@ package mockserver
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -12,9 +13,9 @@ import (
 )
 
 // store holds what the server knows about contacts: per account, the book of the clock
-// model and the records generated so far, and per second of the clock, snapshots of which
-// contacts exist and at which version. Everything in it is derived from (seed, tree, time)
-// and can be rebuilt; it only saves work.
+// model, the records generated so far, and lists of which contacts exist at which version,
+// each kept for the span of time it holds. Everything in it is derived from (seed, tree,
+// time) and can be rebuilt; it only saves work.
 type store struct {
 	tree      *fixtures.Tree
 	gen       *fixtures.Generator
@@ -27,14 +28,7 @@ type store struct {
 	pinnedByID map[string]entry
 	// controlled lists, per book, the books /export/all reads: its own and its subtree's.
 	controlled [][]int
-
-	mu    sync.Mutex
-	snaps map[int64]*snapshot
-	order []int64 // snapshot times, oldest first, for eviction
 }
-
-// maxSnapshots bounds the snapshots kept: a frozen clock needs one, a real clock one a second.
-const maxSnapshots = 8
 
 type bookCache struct {
 	ord         int
@@ -46,6 +40,8 @@ type bookCache struct {
 
 	mu    sync.Mutex
 	slots atomic.Pointer[[]*slot]
+	own   listCache // its own contacts
+	all   listCache // its own and every controlled account's
 }
 
 // slot is one contact of a book: its id (which never changes) and its latest record.
@@ -64,7 +60,7 @@ func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix str
 		return nil, err
 	}
 	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, bySuffix: map[string]int{},
-		pinnedByID: map[string]entry{}, snaps: map[int64]*snapshot{}}
+		pinnedByID: map[string]entry{}}
 	for i, a := range tree.Accounts {
 		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID, pinned: pinned[a.ID]}
 		empty := []*slot{}
@@ -136,84 +132,105 @@ func defaultLess(a, b entry) int {
 }
 
 // snapshot is the state of every book at one second: which contacts exist, at which version,
-// in the default order. Lists are built on first use.
+// in the default order. It is a view: the lists come from the books' caches.
 type snapshot struct {
 	t     int64
 	store *store
-	own   []onceList // per account: its own contacts
-	all   []onceList // per account: its own and every controlled account's
 }
 
-type onceList struct {
-	once sync.Once
-	list []entry
+func (s *store) snapshot(t time.Time) snapshot { return snapshot{t: t.Unix(), store: s} }
+
+// timedList is a list in the default order and the span of time it holds for: nothing is
+// created or modified between from (the latest change it shows) and until (the next one), so
+// every request in that span, whatever its clock, is answered from it.
+type timedList struct {
+	from, until int64 // the list holds for every t with from <= t < until
+	list        []entry
 }
 
-func (s *store) snapshot(t time.Time) *snapshot {
-	sec := t.Unix()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if snap, ok := s.snaps[sec]; ok {
-		return snap
+// listCache keeps a few timed lists of one account: a frozen clock needs one, a real clock
+// one per change of the data, a replay with X-Mock-Now one per time it visits.
+type listCache struct {
+	mu    sync.Mutex
+	lists []*timedList // most recently used first
+}
+
+const maxListsPerAccount = 4
+
+// get returns the list that holds at t, building it (once, whoever asks) when none does.
+func (lc *listCache) get(t int64, build func() *timedList) *timedList {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	for i, tl := range lc.lists {
+		if tl.from <= t && t < tl.until {
+			copy(lc.lists[1:i+1], lc.lists[:i])
+			lc.lists[0] = tl
+			return tl
+		}
 	}
-	snap := &snapshot{t: sec, store: s, own: make([]onceList, len(s.books)), all: make([]onceList, len(s.books))}
-	s.snaps[sec] = snap
-	s.order = append(s.order, sec)
-	if len(s.order) > maxSnapshots {
-		delete(s.snaps, s.order[0])
-		s.order = s.order[1:]
+	tl := build()
+	if len(lc.lists) < maxListsPerAccount {
+		lc.lists = append(lc.lists, nil)
 	}
-	return snap
+	copy(lc.lists[1:], lc.lists[:len(lc.lists)-1])
+	lc.lists[0] = tl
+	return tl
 }
 
 // ownList returns the contacts of one account in the default order.
-func (sn *snapshot) ownList(ord int) []entry {
-	ol := &sn.own[ord]
-	ol.once.Do(func() {
-		b := sn.store.books[ord]
-		n := b.book.Count(sn.t)
+func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
+
+func (sn snapshot) ownTimed(ord int) *timedList {
+	b := sn.store.books[ord]
+	t := sn.t
+	return b.own.get(t, func() *timedList {
+		n := b.book.Count(t)
 		slots := b.slotsUpTo(n)
-		list := make([]entry, n, n+len(b.pinned))
+		tl := &timedList{from: math.MinInt64, until: math.MaxInt64, list: make([]entry, n, n+len(b.pinned))}
+		if b.account.Contacts > 0 {
+			tl.until = b.book.Created(n) // the next contact to be created (an empty book stays empty)
+		}
 		for i := 0; i < n; i++ {
-			v, mod := b.book.Version(i, sn.t)
-			list[i] = entry{mod: mod, id: slots[i].id, book: int32(ord), index: int32(i), version: int32(v)}
+			v, mod, next := b.book.State(i, t)
+			tl.list[i] = entry{mod: mod, id: slots[i].id, book: int32(ord), index: int32(i), version: int32(v)}
+			tl.from, tl.until = max(tl.from, mod), min(tl.until, next)
 		}
 		for k, r := range b.pinned {
-			if mod := r.c.Modified.Unix(); mod <= sn.t {
-				list = append(list, entry{mod: mod, id: r.c.ID, book: int32(ord), index: int32(-1 - k)})
+			if mod := r.c.Modified.Unix(); mod <= t {
+				tl.list = append(tl.list, entry{mod: mod, id: r.c.ID, book: int32(ord), index: int32(-1 - k)})
+				tl.from = max(tl.from, mod)
+			} else {
+				tl.until = min(tl.until, mod)
 			}
 		}
-		slices.SortFunc(list, defaultLess)
-		ol.list = list
+		slices.SortFunc(tl.list, defaultLess)
+		return tl
 	})
-	return ol.list
 }
 
 // allList returns the contacts of an account and of every account under its control, in
 // the default order.
-func (sn *snapshot) allList(ord int) []entry {
-	ol := &sn.all[ord]
-	ol.once.Do(func() {
-		ids := sn.store.tree.Controlled(sn.store.books[ord].account.ID)
-		if len(ids) == 1 {
-			ol.list = sn.ownList(ord)
-			return
-		}
-		lists := make([][]entry, 0, len(ids))
+func (sn snapshot) allList(ord int) []entry {
+	ords := sn.store.controlled[ord]
+	if len(ords) == 1 {
+		return sn.ownList(ord)
+	}
+	return sn.store.books[ord].all.get(sn.t, func() *timedList {
+		tl := &timedList{from: math.MinInt64, until: math.MaxInt64}
+		parts := make([]*timedList, len(ords))
 		total := 0
-		for _, id := range ids {
-			l := sn.ownList(sn.store.byID[id])
-			lists = append(lists, l)
-			total += len(l)
+		for i, o := range ords {
+			parts[i] = sn.ownTimed(o)
+			total += len(parts[i].list)
+			tl.from, tl.until = max(tl.from, parts[i].from), min(tl.until, parts[i].until)
 		}
-		merged := make([]entry, 0, total)
-		for _, l := range lists {
-			merged = append(merged, l...)
+		tl.list = make([]entry, 0, total)
+		for _, p := range parts {
+			tl.list = append(tl.list, p.list...)
 		}
-		slices.SortFunc(merged, defaultLess)
-		ol.list = merged
-	})
-	return ol.list
+		slices.SortFunc(tl.list, defaultLess)
+		return tl
+	}).list
 }
 
 // record returns the record of an entry, generating and encoding it on first use.
