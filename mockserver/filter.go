@@ -81,7 +81,8 @@ func (s *Server) filterEntries(st *store, list []entry, books []int, q *exportQu
 }
 
 // onlyTimeRange says whether a filter is nothing but ModificationTimestamp compared with
-// instants (Gt, Ge, Lt, Le, Bt, joined by And): then TimeBounds is exactly the filter.
+// instants or days (Gt, Ge, Lt, Le, Bt, joined by And): then TimeBounds is exactly the filter
+// (a day compares as the span from its midnight to the next, in the service's zone).
 func onlyTimeRange(n sparkql.Node) bool {
 	switch n := n.(type) {
 	case *sparkql.Group:
@@ -98,7 +99,7 @@ func onlyTimeRange(n sparkql.Node) bool {
 			return false
 		}
 		for _, v := range n.Values {
-			if v.Resolved.Kind != sparkql.KindDateTime {
+			if v.Resolved.Kind != sparkql.KindDateTime && v.Resolved.Kind != sparkql.KindDate {
 				return false
 			}
 		}

@@ -146,7 +146,11 @@ func randomFilter(r *rand.Rand, data []map[string]any, depth int) string {
 		mod, _ := time.Parse(time.RFC3339, c["ModificationTimestamp"].(string))
 		ops := []string{"Gt", "Ge", "Lt", "Le", "Eq"}
 		lit := mod.Format("2006-01-02T15:04:05")
-		switch r.Intn(4) {
+		switch r.Intn(6) {
+		case 3:
+			return "ModificationTimestamp " + ops[r.Intn(len(ops))] + fmt.Sprintf(" days(-%d)", r.Intn(400))
+		case 4:
+			return "ModificationTimestamp " + ops[r.Intn(len(ops))] + fmt.Sprintf(" hours(-%d)", r.Intn(5000))
 		case 0:
 			lit = mod.Format(time.RFC3339)
 		case 1:
