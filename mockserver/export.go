@@ -54,6 +54,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		if q.useSkip {
 			offset = q.skip
 		}
+		// [choice] A page past the end is a 200 with empty Results, not an error.
 		var page []entry
 		if q.pagination != paginationCount && offset < total && q.limit > 0 {
 			// Only the page and what precedes it are ever put in order.
@@ -83,6 +84,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 // validates the envelope (once per distinct skeleton) and every contact (once per version),
 // which together validate the body.
 func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *exportQuery, now time.Time, page []entry, total int) ([]byte, error) {
+	// [choice] ExportTimestamp is a JSON string: the seed's sample writes it bare, which is not JSON.
 	dst = append(dst, `{"D":{"Success":true,"ExportTimestamp":"`...)
 	dst = now.In(st.loc).AppendFormat(dst, exportTimestampLayout)
 	dst = append(dst, `","Results":[`...)

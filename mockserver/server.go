@@ -23,7 +23,8 @@ import (
 // default data see the same contacts.
 const DefaultSeed = 20120614
 
-// DefaultTimezone is the service's zone: the real service is in US Central time.
+// DefaultTimezone is the service's zone: the real service is in US Central time ([choice]:
+// the mock defaults to it and -timezone changes it).
 const DefaultTimezone = "America/Chicago"
 
 // APIPrefix is the version prefix of every Spark path.
