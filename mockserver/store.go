@@ -151,22 +151,21 @@ type timedList struct {
 // listCache keeps a few timed lists of one account: a frozen clock needs one, a real clock
 // one per change of the data, a replay with X-Mock-Now one per time it visits.
 type listCache struct {
-	mu    sync.Mutex
-	lists []*timedList // most recently used first
+	mu    sync.RWMutex
+	lists []*timedList // newest first
 }
 
 const maxListsPerAccount = 4
 
 // get returns the list that holds at t, building it (once, whoever asks) when none does.
 func (lc *listCache) get(t int64, build func() *timedList) *timedList {
+	if tl := lc.find(t, true); tl != nil {
+		return tl
+	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	for i, tl := range lc.lists {
-		if tl.from <= t && t < tl.until {
-			copy(lc.lists[1:i+1], lc.lists[:i])
-			lc.lists[0] = tl
-			return tl
-		}
+	if tl := lc.find(t, false); tl != nil {
+		return tl // built by another request meanwhile
 	}
 	tl := build()
 	if len(lc.lists) < maxListsPerAccount {
@@ -175,6 +174,19 @@ func (lc *listCache) get(t int64, build func() *timedList) *timedList {
 	copy(lc.lists[1:], lc.lists[:len(lc.lists)-1])
 	lc.lists[0] = tl
 	return tl
+}
+
+func (lc *listCache) find(t int64, lock bool) *timedList {
+	if lock {
+		lc.mu.RLock()
+		defer lc.mu.RUnlock()
+	}
+	for _, tl := range lc.lists {
+		if tl.from <= t && t < tl.until {
+			return tl
+		}
+	}
+	return nil
 }
 
 // ownList returns the contacts of one account in the default order.

@@ -42,14 +42,16 @@ type validator struct {
 	headersOf map[*openapi3.Operation][]string
 }
 
+// The caches below are read on every request and written rarely: readers share an RWMutex,
+// so they never wait for one another.
 type requestCache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]*sparkmock.Error
 }
 
 func (c *requestCache) get(key string) (*sparkmock.Error, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	e, ok := c.m[key]
 	return e, ok
 }
@@ -278,23 +280,23 @@ func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matc
 // verdictCache remembers validation verdicts; it forgets everything when full, which only
 // costs re-validation.
 type verdictCache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]bool
 }
 
 const maxVerdicts = 1 << 16
 
 func (c *verdictCache) get(key string) (ok, seen bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	ok, seen = c.m[key]
 	return ok, seen
 }
 
 // getBytes looks a key up without making a string of it.
 func (c *verdictCache) getBytes(key []byte) (ok, seen bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	ok, seen = c.m[string(key)]
 	return ok, seen
 }
