@@ -37,15 +37,15 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		}
 		now := requestTime(c)
 		snap := w.store.snapshot(now)
-		var list []entry
+		var tl *timedList
 		books := []int{ord}
 		if all {
-			list = snap.allList(ord)
+			tl = snap.allTimed(ord)
 			books = w.store.controlled[ord]
 		} else {
-			list = snap.ownList(ord)
+			tl = snap.ownTimed(ord)
 		}
-		list, err = s.filterEntries(w.store, list, books, q, now)
+		list, err := s.filterEntries(w.store, tl.list, books, q, now)
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		var page []entry
 		if q.pagination != paginationCount && offset < total && q.limit > 0 {
 			// Only the page and what precedes it are ever put in order.
-			window := w.store.orderWindow(list, q.order, offset+q.limit)
+			window := w.store.orderPage(tl, list, q.order, offset+q.limit)
 			page = window[offset:]
 		}
 

@@ -125,14 +125,7 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 		r *record // nil when the keys need only what entries carry
 	}
 	withRecords := !entryOnly(keys)
-	compare := func(a, b item) int {
-		for _, k := range keys {
-			if c := s.compareKey(a.e, b.e, a.r, b.r, k); c != 0 {
-				return c
-			}
-		}
-		return cmp.Compare(a.e.id, b.e.id)
-	}
+	compare := func(a, b item) int { return s.compareEntries(keys, a.e, b.e, a.r, b.r) }
 	load := func(e entry) item {
 		if withRecords {
 			return item{e, s.record(e)}
@@ -193,6 +186,17 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 		out[i] = it.e
 	}
 	return out
+}
+
+// compareEntries compares two contacts on every key, then on Id, which breaks every tie
+// ([choice]): the order is total, so any two ways of computing it agree.
+func (s *store) compareEntries(keys []sortKey, a, b entry, ra, rb *record) int {
+	for _, k := range keys {
+		if c := s.compareKey(a, b, ra, rb, k); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 // compareKey compares two contacts on one key; ra and rb may be nil for the fields entries

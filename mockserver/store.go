@@ -28,6 +28,12 @@ type store struct {
 	pinnedByID map[string]entry
 	// controlled lists, per book, the books /export/all reads: its own and its subtree's.
 	controlled [][]int
+
+	// Sorted runs for non-default orders (spanorder.go): the one sorter's slot, the sorts
+	// under way (tests wait for them), and the smallest run worth sorting.
+	sorting       chan struct{}
+	sorts         sync.WaitGroup
+	minSortedSpan int
 }
 
 type bookCache struct {
@@ -60,7 +66,7 @@ func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix str
 		return nil, err
 	}
 	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, bySuffix: map[string]int{},
-		pinnedByID: map[string]entry{}}
+		pinnedByID: map[string]entry{}, sorting: make(chan struct{}, 1), minSortedSpan: defaultMinSortedSpan}
 	for i, a := range tree.Accounts {
 		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID, pinned: pinned[a.ID]}
 		empty := []*slot{}
@@ -146,6 +152,7 @@ func (s *store) snapshot(t time.Time) snapshot { return snapshot{t: t.Unix(), st
 type timedList struct {
 	from, until int64 // the list holds for every t with from <= t < until
 	list        []entry
+	orders      spanOrders // runs of list already sorted in other orders
 }
 
 // listCache keeps a few timed lists of one account: a frozen clock needs one, a real clock
@@ -222,10 +229,12 @@ func (sn snapshot) ownTimed(ord int) *timedList {
 
 // allList returns the contacts of an account and of every account under its control, in
 // the default order.
-func (sn snapshot) allList(ord int) []entry {
+func (sn snapshot) allList(ord int) []entry { return sn.allTimed(ord).list }
+
+func (sn snapshot) allTimed(ord int) *timedList {
 	ords := sn.store.controlled[ord]
 	if len(ords) == 1 {
-		return sn.ownList(ord)
+		return sn.ownTimed(ord)
 	}
 	return sn.store.books[ord].all.get(sn.t, func() *timedList {
 		tl := &timedList{from: math.MinInt64, until: math.MaxInt64}
@@ -242,7 +251,7 @@ func (sn snapshot) allList(ord int) []entry {
 		}
 		slices.SortFunc(tl.list, defaultLess)
 		return tl
-	}).list
+	})
 }
 
 // record returns the record of an entry, generating and encoding it on first use.
