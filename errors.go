@@ -3,10 +3,14 @@ package sparkmock
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"unicode/utf8"
 )
 
 // The Spark error codes of the contract (section 9). Where Spark has no code of its own
-// (404, 405, 500, 502) the HTTP status is the code.
+// (404, 405, 500, 502) the HTTP status is the code. 502 is the validating proxy's [choice]: an
+// upstream that cannot be reached, times out, answers no JSON, or (with -fail-on-violation)
+// breaks the contract.
 const (
 	CodeNotFound         = 404
 	CodeMethodNotAllowed = 405
@@ -89,4 +93,88 @@ func (e *Error) WithHeader(name, value string) *Error {
 	}
 	e.Header.Set(name, value)
 	return e
+}
+
+// AppendEnvelope appends e rendered as the Spark error envelope,
+// {"D":{"Success":false,"Code":…,"Message":…}}. It is the only place an error body is written,
+// by the mock and the validating proxy alike.
+func (e *Error) AppendEnvelope(dst []byte) []byte {
+	dst = append(dst, `{"D":{"Success":false,"Code":`...)
+	dst = strconv.AppendInt(dst, int64(e.Code), 10)
+	dst = append(dst, `,"Message":`...)
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	dst = AppendJSONString(dst, msg)
+	if len(e.SparkQLErrors) > 0 {
+		dst = append(dst, `,"SparkQLErrors":[`...)
+		for i, q := range e.SparkQLErrors {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"Token":`...)
+			dst = AppendJSONString(dst, q.Token)
+			dst = append(dst, `,"Status":`...)
+			dst = AppendJSONString(dst, q.Status)
+			dst = append(dst, `,"Message":`...)
+			dst = AppendJSONString(dst, q.Message)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, "}}"...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s as a JSON string: quotes, backslashes and control characters
+// escaped, U+2028 and U+2029 too (as encoding/json does), other UTF-8 kept as is; invalid
+// UTF-8 becomes U+FFFD.
+func AppendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < 0x80 {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				dst = append(dst, '\\', b)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0xFFFD && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
