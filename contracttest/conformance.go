@@ -1,13 +1,10 @@
 package contracttest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
-	"net/http"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -39,16 +36,7 @@ func documented(r *routers.Route, status int) bool {
 func checkStatusDocumented(s *session, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
-		r := s.route(x)
-		if r == nil {
-			v.fail(x, nil, "the spec has no %s %s operation", x.method, x.path)
-			continue
-		}
-		if !documented(r, x.status) {
-			v.fail(x, nil, "got status %d, which openapi.yaml does not document for %s %s (documented: %s)", x.status, x.method, x.path, strings.Join(documentedStatuses(r), ", "))
-			continue
-		}
-		v.ok()
+		judgeStatusDocumented(v, x, s.route(x))
 	}
 	v.note("%d responses", len(s.exchanges))
 }
@@ -86,11 +74,7 @@ func isJSON(ct string) (bool, string) {
 func checkContentType(s *session, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
-		if ok, why := isJSON(x.header.Get("Content-Type")); !ok {
-			v.fail(x, nil, "got %s, want application/json", why)
-			continue
-		}
-		v.ok()
+		judgeContentType(v, x)
 	}
 	v.note("%d responses", len(s.exchanges))
 }
@@ -121,26 +105,11 @@ func checkSchema(s *session, v *verdict) {
 	v.note("%d responses validated", judged)
 }
 
-// validate runs kin-openapi's response validation on one exchange, undocumented statuses
-// counting as violations. The Allow header's value is a [choice] (methods.allow-header), so
-// it is left out unless strict.
+// validate gives kin-openapi's verdict on one exchange, undocumented statuses counting as
+// violations, through the validator Judge uses too. The Allow header's value is a [choice]
+// (methods.allow-header), so it is left out unless strict.
 func (s *session) validate(x *exchange, r *routers.Route) error {
-	req, err := http.NewRequest(x.method, x.url, nil)
-	if err != nil {
-		return err
-	}
-	h := x.header.Clone()
-	if !s.cfg.strict {
-		h.Del("Allow")
-	}
-	return openapi3filter.ValidateResponse(s.ctx, &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: r,
-			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}},
-		Status:  x.status,
-		Header:  h,
-		Body:    io.NopCloser(bytes.NewReader(x.body)),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	})
+	return s.validator.validate(s.ctx, x.method, r, x.status, x.header, x.body, nil)
 }
 
 // describeSchemaError finds the part of the body a validation error is about and says what
@@ -150,7 +119,13 @@ func describeSchemaError(x *exchange, err error) (any, string) {
 	if errors.As(err, &se) {
 		ptr := se.JSONPointer()
 		x.decode()
-		part := pointerValue(x.root, ptr)
+		root := x.root
+		if x.itemsSet { // decoded piecewise: the pointer goes into the whole body
+			whole := &exchange{body: x.body}
+			whole.decode()
+			root = whole.root
+		}
+		part := pointerValue(root, ptr)
 		where := "/" + strings.Join(ptr, "/")
 		reason := se.Reason
 		if reason == "" {

@@ -16,17 +16,7 @@ func (s *session) baselineOnce() {
 func checkEnvelopeJSON(s *session, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
-		x.decode()
-		switch {
-		case len(x.body) == 0:
-			v.fail(x, "", "got an empty body, want a JSON object with a D object")
-		case x.jsonErr != nil:
-			v.fail(x, nil, "the body is not JSON (%v), want a JSON object with a D object", x.jsonErr)
-		case x.d == nil:
-			v.fail(x, nil, `the body has no "D" object`)
-		default:
-			v.ok()
-		}
+		judgeEnvelopeJSON(v, x)
 	}
 	v.note("%d responses", len(s.exchanges))
 }
@@ -34,31 +24,7 @@ func checkEnvelopeJSON(s *session, v *verdict) {
 func checkEnvelopeSuccess(s *session, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
-		d := x.D()
-		if d == nil {
-			continue // envelope.json reports it
-		}
-		var want bool
-		switch {
-		case x.status >= 200 && x.status < 300:
-			want = true
-		case x.status >= 400:
-			want = false
-		default:
-			continue
-		}
-		got, present := d["Success"]
-		b, isBool := got.(bool)
-		switch {
-		case !present:
-			v.fail(x, d, "D.Success is missing, want %v with status %d", want, x.status)
-		case !isBool:
-			v.fail(x, got, "D.Success is %s, want the boolean %v", compactJSON(got), want)
-		case b != want:
-			v.fail(x, d, "D.Success is %v with status %d, want %v", b, x.status, want)
-		default:
-			v.ok()
-		}
+		judgeEnvelopeSuccess(v, x)
 	}
 }
 
@@ -66,22 +32,8 @@ func checkEnvelopeError(s *session, v *verdict) {
 	s.baselineOnce()
 	errorsSeen := 0
 	for _, x := range s.exchanges {
-		d := x.D()
-		if d == nil || x.status < 400 {
-			continue
-		}
-		errorsSeen++
-		bad := false
-		if _, ok := x.code(); !ok {
-			v.fail(x, d, "D.Code is %s, want an integer code", describeMember(d, "Code"))
-			bad = true
-		}
-		if m, ok := d["Message"].(string); !ok || m == "" {
-			v.fail(x, d, "D.Message is %s, want a non-empty string", describeMember(d, "Message"))
-			bad = true
-		}
-		if !bad {
-			v.ok()
+		if judgeEnvelopeError(v, x) {
+			errorsSeen++
 		}
 	}
 	if errorsSeen == 0 {

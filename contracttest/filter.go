@@ -294,11 +294,7 @@ func checkFilterMatch(s *session, v *verdict) {
 					continue
 				}
 				returned++
-				if !fc.query.Match(sparkql.JSONRecord(c.obj, s.schema, s.cfg.loc)) {
-					v.fail(a.pages[c.page-1], c.obj, "contact %s does not satisfy the filter it was returned for (%s): %s", c.id, fc.name, fc.filter)
-					continue
-				}
-				v.ok()
+				judgeMatch(v, a.pages[c.page-1], fc.query, fc.name, fc.filter, c, s.schema, s.cfg.loc)
 			}
 			v.ok() // the filter was accepted
 		}

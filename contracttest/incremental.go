@@ -1,7 +1,6 @@
 package contracttest
 
 import (
-	"bytes"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -23,41 +22,9 @@ func checkExportTimestamp(s *session, v *verdict) {
 		if x.method != http.MethodGet || x.status != 200 {
 			continue
 		}
-		if x.D() == nil {
-			if m := unquotedExportTimestamp.FindSubmatch(x.body); m != nil {
-				v.fail(x, m[0], "ExportTimestamp is not a JSON string: got %s unquoted, want \"YYYY-MM-DDTHH:MM:SS\"", bytes.TrimSpace(m[1]))
-			}
-			continue // envelope.json reports the rest
+		if judgeExportTimestamp(v, x, s.exportInstants) {
+			judged++
 		}
-		judged++
-		raw, present := x.D()["ExportTimestamp"]
-		ts, isString := raw.(string)
-		switch {
-		case !present:
-			v.fail(x, x.D(), "no ExportTimestamp in a successful export")
-			continue
-		case !isString:
-			v.fail(x, raw, "ExportTimestamp is %s, want a string YYYY-MM-DDTHH:MM:SS", compactJSON(raw))
-			continue
-		case !exportTimestampForm.MatchString(ts):
-			v.fail(x, ts, "ExportTimestamp %q is not in the documented form YYYY-MM-DDTHH:MM:SS (no zone, no fraction)", ts)
-			continue
-		}
-		early, _, ok := s.exportInstants(ts)
-		if !ok {
-			v.fail(x, ts, "ExportTimestamp %q is not a valid date and time", ts)
-			continue
-		}
-		date, err := http.ParseTime(x.header.Get("Date"))
-		if err != nil {
-			v.ok() // the form holds; there is no Date to compare with
-			continue
-		}
-		if early.After(date.Add(clockSkew)) {
-			v.fail(x, ts, "ExportTimestamp %s is %s after the response's Date (%s), want no later than Date + %v", ts, early.Sub(date).Round(time.Second), x.header.Get("Date"), clockSkew)
-			continue
-		}
-		v.ok()
 	}
 	if judged == 0 && v.decided == 0 {
 		v.skip("no successful export was received")

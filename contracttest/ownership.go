@@ -73,17 +73,7 @@ func checkOwnerID(s *session, v *verdict) {
 			continue
 		}
 		for _, c := range l.rows {
-			owner, has := c.obj["OwnerId"]
-			switch {
-			case p == PathExport && has:
-				v.fail(l.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, want none: OwnerId is only on %s", c.id, p, compactJSON(owner), PathAll)
-			case p == PathAll && !has:
-				v.fail(l.pageOf(c), c.obj, "contact %s of %s has no OwnerId, want one on every contact", c.id, p)
-			case p == PathAll && !isNonEmptyString(owner):
-				v.fail(l.pageOf(c), c.obj, "contact %s of %s has OwnerId %s, want an id string", c.id, p, compactJSON(owner))
-			default:
-				v.ok()
-			}
+			judgeOwner(v, l.pageOf(c), p, c)
 		}
 	}
 }

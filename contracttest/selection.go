@@ -72,14 +72,7 @@ func checkSelect(s *session, v *verdict) {
 			if !ok {
 				continue
 			}
-			var extra []string
-			for _, k := range sortedKeys(c.obj) {
-				if !selected[k] && !alwaysKept[k] {
-					extra = append(extra, k)
-				}
-			}
-			if len(extra) > 0 {
-				v.fail(x, r, "_select=%s: contact %s carries %s too", strings.Join(fields, ","), c.id, strings.Join(extra, ", "))
+			if !judgeSelectedKeys(v, x, fields, selected, c) {
 				continue
 			}
 			ref, known := full[c.id]
@@ -129,17 +122,7 @@ func checkSelectKeepsID(s *session, v *verdict) {
 		res, _ := x.results()
 		for _, r := range res {
 			obj, _ := r.(map[string]any)
-			var missing []string
-			for _, k := range []string{"Id", "ResourceUri"} {
-				if _, ok := obj[k]; !ok {
-					missing = append(missing, k)
-				}
-			}
-			if len(missing) > 0 {
-				v.fail(x, r, "_select=%s: a contact lacks %s", strings.Join(fields, ","), strings.Join(missing, " and "))
-				continue
-			}
-			v.ok()
+			judgeKeepsID(v, x, fields, contact{obj: obj})
 		}
 	}
 }

@@ -19,13 +19,14 @@ import (
 // session is one run of the suite: the checked config, the client, every exchange made, and
 // what checks share (the full listings, the service zone).
 type session struct {
-	ctx    context.Context
-	cfg    *config
-	client *client
-	routes map[string]*routers.Route // "METHOD /v1/…" → the spec's operation
-	schema sparkql.Schema            // the _filter schema of a contact
-	fields []sparkmock.Field         // every contact field of the spec
-	mask   masker
+	ctx       context.Context
+	cfg       *config
+	client    *client
+	routes    map[string]*routers.Route // "METHOD /v1/…" → the spec's operation
+	validator *responseValidator
+	schema    sparkql.Schema    // the _filter schema of a contact
+	fields    []sparkmock.Field // every contact field of the spec
+	mask      masker
 
 	exchanges []*exchange
 	listings  map[string]*listing
@@ -49,6 +50,7 @@ func newSession(ctx context.Context, target Target, cfg Config) (*session, error
 			s.routes[method+" "+path] = &routers.Route{Spec: c.spec, Path: path, PathItem: item, Method: method, Operation: op}
 		}
 	}
+	s.validator = newResponseValidator(c.spec, s.routes, c.strict)
 	if s.schema, err = sparkmock.FilterSchema(c.spec); err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
 	}
@@ -205,6 +207,10 @@ type exchange struct {
 	jsonErr error
 	root    any
 	d       map[string]any // the "D" object, nil when there is none
+	// items are the elements of D.Results when decoded piece by piece (Judge): root then
+	// holds the envelope with Results emptied.
+	items    []any
+	itemsSet bool
 }
 
 // do sends a call and records the exchange. The error means no answer was judged: the
@@ -328,6 +334,9 @@ func (x *exchange) results() ([]any, bool) {
 	if d == nil {
 		return nil, false
 	}
+	if x.itemsSet {
+		return x.items, true
+	}
 	r, ok := d["Results"].([]any)
 	return r, ok
 }
@@ -416,6 +425,11 @@ func (v *verdict) errored(err error) { v.errs = append(v.errs, err.Error()) }
 // fail records a break seen in an exchange; part is what broke the rule (nil: the body).
 func (v *verdict) fail(x *exchange, part any, format string, args ...any) {
 	v.decided++
+	v.add(newEvidence(x, part, format, args...))
+}
+
+// newEvidence describes a break seen in an exchange; part is what broke the rule (nil: the body).
+func newEvidence(x *exchange, part any, format string, args ...any) Evidence {
 	e := Evidence{Message: fmt.Sprintf(format, args...)}
 	if x != nil {
 		e.Request = x.method + " " + x.url
@@ -426,7 +440,7 @@ func (v *verdict) fail(x *exchange, part any, format string, args ...any) {
 		}
 	}
 	e.Body = excerpt(part)
-	v.add(e)
+	return e
 }
 
 func (v *verdict) add(e Evidence) {

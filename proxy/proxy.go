@@ -1,0 +1,489 @@
+package proxy
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/contracttest/report"
+)
+
+// Config configures a Proxy.
+type Config struct {
+	// Upstream is the service every request goes to: scheme, host, and an optional path
+	// prefix (https://sparkapi.com, http://127.0.0.1:9000/spark).
+	Upstream string
+	// Timeout bounds each exchange with the upstream, from sending the request to the last
+	// byte of the answer; past it the client gets a 502.
+	Timeout time.Duration
+	// FailOnViolation replaces an answer that breaks the contract with a 502 envelope listing
+	// the violations, instead of handing it back with X-Contract-Violations.
+	FailOnViolation bool
+	// Strict also judges the [choice] rules (see contracttest.Config.Strict).
+	Strict bool
+	// Keep is how many recent violations GET /_mock/violations returns.
+	Keep int
+	// MaxBody bounds the answers read from the upstream; a longer one is a 502.
+	MaxBody int64
+	// Logger receives one line per violation and per upstream fault; nil discards them.
+	Logger *slog.Logger
+	// Spec is the contract; nil means the embedded openapi.yaml.
+	Spec *openapi3.T
+	// Location is the service's zone; nil means America/Chicago.
+	Location *time.Location
+	// Transport sends the requests; nil means one tuned for a busy proxy (many idle
+	// connections per host, no environment proxy, no transparent decompression).
+	Transport http.RoundTripper
+	// Now is the report's clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Defaults of Config.
+const (
+	DefaultTimeout = 30 * time.Second
+	DefaultKeep    = 200
+	DefaultMaxBody = 32 << 20
+)
+
+// DefaultConfig returns the defaults, without an upstream.
+func DefaultConfig() Config {
+	return Config{Timeout: DefaultTimeout, Keep: DefaultKeep, MaxBody: DefaultMaxBody}
+}
+
+// Proxy is the validating proxy, an http.Handler. Make it with New.
+type Proxy struct {
+	upstream  *url.URL
+	cfg       Config
+	log       *slog.Logger
+	client    *http.Client
+	transport *http.Transport // when the Proxy made it: closed by Close
+	judge     *contracttest.Judge
+	tally     *contracttest.Tally
+	recent    *ring
+	metrics   *metrics
+	mux       http.Handler
+	ready     atomic.Bool
+	faults    faultLog
+}
+
+// ParseUpstream checks an upstream URL: http or https, a host, no query, fragment or
+// credentials.
+func ParseUpstream(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	switch {
+	case raw == "":
+		return nil, errors.New("the upstream URL is empty")
+	case err != nil:
+		return nil, fmt.Errorf("upstream %q: %v", raw, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("upstream %q: the scheme must be http or https", raw)
+	case u.Host == "":
+		return nil, fmt.Errorf("upstream %q has no host", raw)
+	case u.User != nil:
+		return nil, fmt.Errorf("upstream %s://***@%s: no credentials in the URL; clients send their own", u.Scheme, u.Host)
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("upstream %q: no query or fragment, please", raw)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// New checks cfg and builds a Proxy: the spec, the judge and the transport made once.
+func New(cfg Config) (*Proxy, error) {
+	up, err := ParseUpstream(cfg.Upstream)
+	if err != nil {
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	if cfg.Timeout <= 0 {
+		return nil, fmt.Errorf("proxy: the upstream timeout must be positive, not %v", cfg.Timeout)
+	}
+	if cfg.Keep <= 0 {
+		return nil, fmt.Errorf("proxy: the number of violations kept must be positive, not %d", cfg.Keep)
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	p := &Proxy{upstream: up, cfg: cfg, log: cfg.Logger, recent: newRing(cfg.Keep), metrics: newMetrics()}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	p.judge, err = contracttest.NewJudge(context.Background(), contracttest.ExchangeConfig{Strict: cfg.Strict, Spec: cfg.Spec, Location: cfg.Location})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	p.tally = contracttest.NewTally(up.String(), cfg.Strict, cfg.Now)
+	rt := cfg.Transport
+	if rt == nil {
+		p.transport = &http.Transport{
+			Proxy:       nil, // the upstream is given: never an environment proxy in between
+			DialContext: (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+			// One idle connection per client connection in flight: the default of 2 makes a
+			// busy proxy open and close a connection per request.
+			MaxIdleConns:          4096,
+			MaxIdleConnsPerHost:   4096,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   min(cfg.Timeout, 10*time.Second),
+			ExpectContinueTimeout: time.Second,
+			ForceAttemptHTTP2:     true,
+			// The judge reads the bytes the client gets; gzip is undone for the judge only.
+			DisableCompression: true,
+		}
+		rt = p.transport
+	}
+	// Redirects are answers to hand back, not to follow (they could carry a token elsewhere).
+	p.client = &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	p.mux = p.routes()
+	p.ready.Store(true)
+	return p, nil
+}
+
+// ServeHTTP serves the proxy's own routes and forwards everything else.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+
+// SetReady says whether /readyz answers 200; a server going down sets it false first.
+func (p *Proxy) SetReady(ready bool) { p.ready.Store(ready) }
+
+// Close lets go of the idle upstream connections.
+func (p *Proxy) Close() {
+	if p.transport != nil {
+		p.transport.CloseIdleConnections()
+	}
+}
+
+// Report returns the report of every exchange seen so far, in contracttest's form.
+func (p *Proxy) Report() *contracttest.Report {
+	rep := p.tally.Report()
+	rep.Results = append(rep.Results, p.faults.result())
+	return rep
+}
+
+// ReportPaths returns where WriteReport writes: file itself (JSON) and, next to it, the same
+// name with .xml (JUnit) in place of .json (or added, when file does not end in .json).
+func ReportPaths(file string) (jsonPath, junitPath string) {
+	base := strings.TrimSuffix(file, filepath.Ext(file))
+	if !strings.EqualFold(filepath.Ext(file), ".json") {
+		base = file
+	}
+	return file, base + ".xml"
+}
+
+// WriteReport writes the report as JSON to file and as JUnit XML next to it (ReportPaths).
+func (p *Proxy) WriteReport(file string) error {
+	rep := p.Report()
+	jp, xp := ReportPaths(file)
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer, *contracttest.Report) error
+	}{{jp, report.JSON}, {xp, report.JUnit}} {
+		var buf bytes.Buffer
+		if err := out.write(&buf, rep); err != nil {
+			return fmt.Errorf("report %s: %w", out.path, err)
+		}
+		if err := os.WriteFile(out.path, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	return nil
+}
+
+// hopHeaders are the hop-by-hop headers a proxy does not pass on (RFC 9110, 7.6.1).
+var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+// Fault kinds: what went wrong with the upstream, in the X-Upstream-Fault header of a 502.
+const (
+	FaultUnreachable = "unreachable"
+	FaultTimeout     = "timeout"
+	FaultReset       = "reset"
+	FaultNotJSON     = "not-json"
+	FaultTooLarge    = "too-large"
+	FaultViolations  = "violations"
+)
+
+// Headers the proxy adds to what it hands back.
+const (
+	HeaderViolations = "X-Contract-Violations"
+	HeaderFault      = "X-Upstream-Fault"
+)
+
+// forward sends a request to the upstream, judges the exchange, and answers the client.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.Timeout)
+	defer cancel()
+	out := r.Clone(ctx)
+	out.RequestURI = ""
+	u := *p.upstream
+	u.Path = p.upstream.Path + r.URL.Path
+	u.RawPath = ""
+	if r.URL.RawPath != "" {
+		u.RawPath = p.upstream.Path + r.URL.RawPath
+	}
+	u.RawQuery = r.URL.RawQuery
+	out.URL = &u
+	out.Host = ""
+	out.Header = r.Header.Clone()
+	for _, h := range hopHeaders {
+		out.Header.Del(h)
+	}
+	for _, f := range strings.Split(r.Header.Get("Connection"), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out.Header.Del(f)
+		}
+	}
+	// [choice] Only gzip is offered upstream, and only if the client accepts it: the judge
+	// can read nothing else. Every other header, Authorization first, passes untouched.
+	if ae := out.Header.Get("Accept-Encoding"); ae != "" {
+		if strings.Contains(strings.ToLower(ae), "gzip") {
+			out.Header.Set("Accept-Encoding", "gzip")
+		} else {
+			out.Header.Del("Accept-Encoding")
+		}
+	}
+	if r.ContentLength == 0 {
+		out.Body = nil
+	}
+
+	res, err := p.client.Do(out)
+	var body []byte
+	if err == nil {
+		body, err = readBody(res.Body, p.cfg.MaxBody)
+		res.Body.Close()
+	}
+	if err != nil {
+		if r.Context().Err() != nil {
+			return // the client went away: nobody to answer
+		}
+		kind, msg := p.classify(err, ctx)
+		p.fail(w, r, &u, kind, msg, 0)
+		p.metrics.exchange(0, time.Since(start))
+		return
+	}
+
+	judged := body
+	if strings.EqualFold(res.Header.Get("Content-Encoding"), "gzip") {
+		if plain, err := gunzip(body, p.cfg.MaxBody); err == nil {
+			judged = plain
+		}
+	}
+	jm := p.judge.Check(ctx, &contracttest.Exchange{Method: r.Method, URL: &u, RequestHeader: r.Header, Status: res.StatusCode, Header: res.Header, Body: judged})
+	p.tally.Add(jm)
+	p.record(jm)
+	p.metrics.exchange(res.StatusCode, time.Since(start))
+	n := len(jm.Violations)
+
+	switch {
+	case jm.NotJSON != "":
+		p.fail(w, r, &u, FaultNotJSON, fmt.Sprintf("the upstream answered %d with a body that is not JSON (%s; Content-Type %q, %d bytes)", res.StatusCode, jm.NotJSON, res.Header.Get("Content-Type"), len(judged)), n)
+		return
+	case n > 0 && p.cfg.FailOnViolation:
+		p.fail(w, r, &u, FaultViolations, violationsMessage(res.StatusCode, jm.Violations), n)
+		return
+	}
+	h := w.Header()
+	for k, vs := range res.Header {
+		h[k] = vs
+	}
+	for _, k := range hopHeaders {
+		h.Del(k)
+	}
+	h.Set(HeaderViolations, strconv.Itoa(n))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(res.StatusCode)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// readBody reads an answer up to max bytes.
+func readBody(rc io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+var errTooLarge = errors.New("too large")
+
+func gunzip(b []byte, max int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return readBody(zr, max)
+}
+
+// classify names an upstream failure.
+func (p *Proxy) classify(err error, ctx context.Context) (kind, msg string) {
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.Is(err, errTooLarge):
+		return FaultTooLarge, fmt.Sprintf("the upstream's answer is larger than %d bytes", p.cfg.MaxBody)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return FaultTimeout, fmt.Sprintf("the upstream did not answer within %v", p.cfg.Timeout)
+	case errors.As(err, &oe) && oe.Op == "dial":
+		return FaultUnreachable, fmt.Sprintf("the upstream is unreachable (%v)", oe.Err)
+	case errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
+		return FaultUnreachable, fmt.Sprintf("the upstream is unreachable (%v)", unwrapURL(err))
+	}
+	return FaultReset, fmt.Sprintf("the upstream cut the exchange short (%v)", unwrapURL(err))
+}
+
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// violationsMessage lists violations for a 502 envelope.
+func violationsMessage(status int, vs []contracttest.Violation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the upstream's answer (%d) broke the contract (%d violation", status, len(vs))
+	if len(vs) != 1 {
+		b.WriteByte('s')
+	}
+	b.WriteString("): ")
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if i == 10 {
+			fmt.Fprintf(&b, "… and %d more", len(vs)-i)
+			break
+		}
+		b.WriteString(v.Check + ": " + v.Message)
+	}
+	return b.String()
+}
+
+// fail answers a 502 envelope and logs the fault (violations are logged by record).
+func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, u *url.URL, kind, msg string, violations int) {
+	if kind != FaultViolations {
+		p.metrics.fault(kind)
+		ev := contracttest.Evidence{Request: r.Method + " " + maskedURL(u), Credentials: credentials(r.Header), Message: msg}
+		p.faults.add(kind, ev)
+		p.log.Warn("upstream fault", "fault", kind, "request", ev.Request, "credentials", ev.Credentials, "message", msg)
+	}
+	e := sparkmock.Errorf(sparkmock.CodeBadGateway, "Bad gateway: %s", msg)
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set(HeaderFault, kind)
+	h.Set(HeaderViolations, strconv.Itoa(violations))
+	body := e.AppendEnvelope(nil)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(body)
+}
+
+// record keeps and logs each violation once, with its evidence (tokens masked).
+func (p *Proxy) record(j contracttest.Judgement) {
+	if len(j.Violations) == 0 {
+		return
+	}
+	now := p.cfg.Now()
+	for _, v := range j.Violations {
+		p.metrics.violation(v.Check)
+		p.recent.add(Entry{Time: now, Violation: v})
+		p.log.Warn("contract violation", "check", v.Check, "source", string(v.Source), "request", v.Request,
+			"credentials", v.Credentials, "status", v.Status, "message", v.Message, "body", v.Body)
+	}
+}
+
+// credentials describes a request's Authorization, masked.
+func credentials(h http.Header) string {
+	auth := h.Get("Authorization")
+	if auth == "" {
+		return "no credentials"
+	}
+	if scheme, tok, ok := strings.Cut(auth, " "); ok {
+		return scheme + " token " + sparkmock.MaskSecret(strings.TrimSpace(tok))
+	}
+	return "Authorization " + sparkmock.MaskSecret(auth)
+}
+
+// maskedURL renders a URL with the legacy session's AuthToken and ApiSig masked.
+func maskedURL(u *url.URL) string {
+	if !strings.Contains(u.RawQuery, "AuthToken") && !strings.Contains(u.RawQuery, "ApiSig") {
+		return u.String()
+	}
+	c := *u
+	q := c.Query()
+	for _, k := range []string{"AuthToken", "ApiSig"} {
+		if v := q.Get(k); v != "" {
+			q.Set(k, sparkmock.MaskSecret(v))
+		}
+	}
+	c.RawQuery = q.Encode()
+	return c.String()
+}
+
+// faultLog counts upstream faults for the report, with the first few as evidence.
+type faultLog struct {
+	mu       sync.Mutex
+	count    int
+	byKind   map[string]int
+	evidence []contracttest.Evidence
+}
+
+func (f *faultLog) add(kind string, ev contracttest.Evidence) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.count++
+	if f.byKind == nil {
+		f.byKind = map[string]int{}
+	}
+	f.byKind[kind]++
+	if len(f.evidence) < contracttest.MaxEvidence {
+		f.evidence = append(f.evidence, ev)
+	}
+}
+
+// result is the report's line for the upstream itself.
+func (f *faultLog) result() contracttest.Result {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := contracttest.Result{ID: "proxy.upstream", Group: "proxy", Source: contracttest.SourceDoc,
+		Description: "The upstream answered every request forwarded to it, in time, with JSON."}
+	if f.count == 0 {
+		r.Status, r.Reason = contracttest.StatusPassed, "no upstream fault"
+		return r
+	}
+	var parts []string
+	for _, k := range []string{FaultUnreachable, FaultTimeout, FaultReset, FaultNotJSON, FaultTooLarge} {
+		if n := f.byKind[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	r.Status, r.Reason = contracttest.StatusFailed, fmt.Sprintf("%d faults: %s", f.count, strings.Join(parts, ", "))
+	r.Evidence = append([]contracttest.Evidence(nil), f.evidence...)
+	r.Omitted = f.count - len(f.evidence)
+	return r
+}

@@ -1,0 +1,237 @@
+package proxy_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/mockserver"
+	"github.com/sparkmock/sparkmock/proxy"
+)
+
+// frozen is the mock's clock in these tests.
+var frozen = time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC)
+
+func newMock(t testing.TB) http.Handler {
+	t.Helper()
+	cfg := mockserver.DefaultConfig()
+	cfg.Clock = func() time.Time { return frozen }
+	m, err := mockserver.New(cfg)
+	if err != nil {
+		t.Fatalf("mockserver.New: %v", err)
+	}
+	return m
+}
+
+// serve serves h on 127.0.0.1 for the test.
+func serve(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newProxy starts a proxy in front of upstream; edit changes its config.
+func newProxy(t testing.TB, upstream string, edit func(*proxy.Config)) (*proxy.Proxy, *httptest.Server) {
+	t.Helper()
+	cfg := proxy.DefaultConfig()
+	cfg.Upstream = upstream
+	if edit != nil {
+		edit(&cfg)
+	}
+	p, err := proxy.New(cfg)
+	if err != nil {
+		t.Fatalf("proxy.New: %v", err)
+	}
+	t.Cleanup(p.Close)
+	return p, serve(t, p)
+}
+
+func allTokens(private string) map[contracttest.Role]string {
+	return map[contracttest.Role]string{
+		contracttest.RolePrivate:  private,
+		contracttest.RoleIDX:      "idx-member-avery",
+		contracttest.RolePublic:   "public-member-avery",
+		contracttest.RoleVOW:      "vow-member-avery",
+		contracttest.RolePortal:   "portal-member-avery",
+		contracttest.RoleExpired:  "expired-member-brooke",
+		contracttest.RoleDisabled: "disabled-office-lakeshore",
+	}
+}
+
+// headerCheck is a transport that remembers every X-Contract-Violations it sees.
+type headerCheck struct {
+	mu     sync.Mutex
+	seen   int
+	nonzero []string
+}
+
+func (h *headerCheck) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil {
+		h.mu.Lock()
+		h.seen++
+		if v := res.Header.Get(proxy.HeaderViolations); v != "0" {
+			h.nonzero = append(h.nonzero, fmt.Sprintf("%s %s → %d, %s=%q", r.Method, r.URL, res.StatusCode, proxy.HeaderViolations, v))
+		}
+		h.mu.Unlock()
+	}
+	return res, err
+}
+
+func failures(rep *contracttest.Report) string {
+	var b strings.Builder
+	for _, r := range rep.Results {
+		if r.Status != contracttest.StatusFailed && r.Status != contracttest.StatusErrored {
+			continue
+		}
+		b.WriteString("\n" + string(r.Status) + " " + r.ID + ": " + r.Reason)
+		for _, e := range r.Evidence {
+			b.WriteString("\n    " + e.String())
+		}
+	}
+	return b.String()
+}
+
+// TestMockThroughProxyPassesTheSuite runs the whole contract suite through the proxy in front
+// of the mock: the suite must pass, every answer must carry X-Contract-Violations: 0, and the
+// proxy's own report must hold no violation.
+func TestMockThroughProxyPassesTheSuite(t *testing.T) {
+	tests := []struct {
+		name    string
+		private string
+		strict  bool
+	}{
+		{name: "company, default", private: "private-company-prairie"},
+		{name: "company, strict", private: "private-company-prairie", strict: true},
+		{name: "member, strict", private: "private-member-avery", strict: true},
+		{name: "MLS, default", private: "private-mls"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock := serve(t, newMock(t))
+			p, srv := newProxy(t, mock.URL, func(c *proxy.Config) { c.Strict = tc.strict })
+			hc := &headerCheck{}
+			rep, err := contracttest.Check(context.Background(), contracttest.Target{BaseURL: srv.URL, Tokens: allTokens(tc.private),
+				Client: &http.Client{Transport: hc}}, contracttest.Config{Strict: tc.strict})
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if f := failures(rep); f != "" {
+				t.Errorf("the suite through the proxy failed:%s", f)
+			}
+			if len(hc.nonzero) > 0 {
+				t.Errorf("got %d answers with violations, want none:\n%s", len(hc.nonzero), strings.Join(hc.nonzero, "\n"))
+			}
+			prep := p.Report()
+			if f := failures(prep); f != "" {
+				t.Errorf("the proxy's report holds violations:%s", f)
+			}
+			if prep.Requests != hc.seen || hc.seen < 100 {
+				t.Errorf("the proxy judged %d exchanges, the suite received %d answers; want equal, and at least 100", prep.Requests, hc.seen)
+			}
+			passed := 0
+			for _, r := range prep.Results {
+				if r.Status == contracttest.StatusPassed {
+					passed++
+				}
+			}
+			t.Logf("%d exchanges; %d of %d proxy checks judged and passed", prep.Requests, passed, len(prep.Results))
+		})
+	}
+}
+
+// get sends a GET through the proxy and returns the answer.
+func get(t testing.TB, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-SparkApi-User-Agent", "proxy-test")
+	if token != "" {
+		req.Header.Set("Authorization", "OAuth "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, b
+}
+
+// envelope reads an error envelope.
+func envelope(t testing.TB, b []byte) (code int, msg string) {
+	t.Helper()
+	var env struct {
+		D struct {
+			Success bool
+			Code    int
+			Message string
+		}
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		t.Fatalf("not an envelope: %v: %s", err, b)
+	}
+	if env.D.Success {
+		t.Errorf("Success true in an error envelope: %s", b)
+	}
+	return env.D.Code, env.D.Message
+}
+
+// violationsOf reads GET /_mock/violations.
+func violationsOf(t testing.TB, base string) (checks []string, total, kept int) {
+	t.Helper()
+	res, b := get(t, base+"/_mock/violations", "")
+	if res.StatusCode != 200 {
+		t.Fatalf("/_mock/violations: %d %s", res.StatusCode, b)
+	}
+	var v struct {
+		Total, Kept int
+		Violations  []struct {
+			Check, Message string
+		}
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("/_mock/violations: %v", err)
+	}
+	for _, e := range v.Violations {
+		checks = append(checks, e.Check)
+	}
+	return checks, v.Total, v.Kept
+}
+
+// logBuffer is a concurrency-safe log sink.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func textLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
