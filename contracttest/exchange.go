@@ -218,8 +218,8 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 		r.as("conformance.status")
 		judgeStatusDocumented(r, x, route)
 	}
-	if !strings.HasPrefix(in.URL.Path, "/v1/") && route == nil {
-		return out // not the API: nothing of the contract to judge
+	if (!strings.HasPrefix(in.URL.Path, "/v1/") && route == nil) || in.Method == http.MethodHead {
+		return out // not the API, or an answer without a body: nothing more to judge
 	}
 	r.as("conformance.content-type")
 	judgeContentType(r, x)

@@ -91,6 +91,8 @@ func ParseUpstream(raw string) (*url.URL, error) {
 	switch {
 	case raw == "":
 		return nil, errors.New("the upstream URL is empty")
+	case !strings.Contains(raw, "://"):
+		return nil, fmt.Errorf("upstream %q: give the scheme, http or https (e.g. http://%s)", raw, strings.TrimSpace(raw))
 	case err != nil:
 		return nil, fmt.Errorf("upstream %q: %v", raw, err)
 	case u.Scheme != "http" && u.Scheme != "https":

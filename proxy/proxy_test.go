@@ -71,8 +71,8 @@ func allTokens(private string) map[contracttest.Role]string {
 
 // headerCheck is a transport that remembers every X-Contract-Violations it sees.
 type headerCheck struct {
-	mu     sync.Mutex
-	seen   int
+	mu      sync.Mutex
+	seen    int
 	nonzero []string
 }
 
