@@ -19,6 +19,7 @@ import (
 
 	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/mockserver"
+	"github.com/sparkmock/sparkmock/proxy"
 )
 
 // exitError carries the exit code of a failure: 2 for bad usage or configuration.
@@ -60,6 +61,14 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
+
+	// The validating proxy (proxy.go).
+	upstream        string
+	upstreamTimeout time.Duration
+	failOnViolation bool
+	report          string
+	violationsKeep  int
+	strict          bool
 }
 
 func envName(flagName string) string {
@@ -94,11 +103,18 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
+	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
+	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", proxy.DefaultTimeout, "with -upstream: how long an exchange with the upstream may take before the client gets a 502")
+	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "with -upstream: answer a 502 envelope listing the violations instead of an answer that breaks the contract")
+	fs.StringVar(&o.report, "report", "", "with -upstream: on shutdown, write the report of everything seen to this `file` as JSON, and as JUnit XML next to it (report.json → report.xml; another name gets .xml added)")
+	fs.IntVar(&o.violationsKeep, "violations-keep", proxy.DefaultKeep, "with -upstream: how many recent violations GET /_mock/violations returns")
+	fs.BoolVar(&o.strict, "strict", false, "with -upstream: also judge the [choice] rules of the contract (the mock's decisions; leave off in front of the real Spark API)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s [flags]
 
 Serves the Spark API "Contacts: Export" (GET /v1/contacts/export and /v1/contacts/export/all)
 offline, with deterministic contacts for a tree of accounts and a token for every role.
+With -upstream URL it is instead a validating proxy in front of a real service.
 Every flag can also be set by its environment variable (flags win).
 
 Flags:
@@ -180,6 +196,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError("-cpuprofile: %v", err)
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	if o.upstream != "" {
+		return runProxy(ctx, o, log, stdout)
+	}
+	if o.failOnViolation || o.report != "" || o.strict {
+		return usageError("-fail-on-violation, -report and -strict go with -upstream (the validating proxy)")
 	}
 	cfg := mockserver.DefaultConfig()
 	cfg.Seed = o.seed

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sparkmock/sparkmock/proxy"
+)
+
+// runProxy is the program with -upstream: the validating proxy, until ctx ends; then the
+// requests in flight finish and the report is written.
+func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Writer) error {
+	up, err := proxy.ParseUpstream(o.upstream)
+	if err != nil {
+		return usageError("-upstream: %v", err)
+	}
+	if o.upstreamTimeout <= 0 {
+		return usageError("-upstream-timeout must be positive")
+	}
+	if o.violationsKeep <= 0 {
+		return usageError("-violations-keep must be positive")
+	}
+	if o.report != "" {
+		if st, err := os.Stat(filepath.Dir(o.report)); err != nil || !st.IsDir() {
+			return usageError("-report %s: the folder %s does not exist", o.report, filepath.Dir(o.report))
+		}
+	}
+	loc, err := time.LoadLocation(o.timezone)
+	if err != nil {
+		return usageError("-timezone %q: %v", o.timezone, err)
+	}
+	cfg := proxy.DefaultConfig()
+	cfg.Upstream = up.String()
+	cfg.Timeout = o.upstreamTimeout
+	cfg.FailOnViolation = o.failOnViolation
+	cfg.Keep = o.violationsKeep
+	cfg.Strict = o.strict
+	cfg.Location = loc
+	cfg.Logger = log
+	p, err := proxy.New(cfg)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	defer p.Close()
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	scheme, tlsNote := "http", ""
+	hs := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	if o.tls || o.tlsCert != "" {
+		if hs.TLSConfig, tlsNote, err = serveTLS(ln, o); err != nil {
+			ln.Close()
+			return &exitError{code: 2, err: err}
+		}
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "sparkmock listening on %s\n", url)
+	fmt.Fprintf(stdout, "  validating proxy in front of %s (timeout %v, fail on violation: %v, strict: %v)\n", up, o.upstreamTimeout, o.failOnViolation, o.strict)
+	fmt.Fprintf(stdout, "  recent violations: %s/_mock/violations   metrics: %s/metrics\n", url, url)
+	if o.report != "" {
+		jp, xp := proxy.ReportPaths(o.report)
+		fmt.Fprintf(stdout, "  report on shutdown: %s (JSON), %s (JUnit)\n", jp, xp)
+	}
+	if tlsNote != "" {
+		fmt.Fprintln(stdout, tlsNote)
+	}
+	fmt.Fprintln(stdout)
+
+	errc := make(chan error, 1)
+	go func() {
+		if hs.TLSConfig != nil {
+			errc <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	p.SetReady(false)
+	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	shutErr := hs.Shutdown(sctx)
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) && shutErr == nil {
+		shutErr = err
+	}
+	if o.report != "" {
+		if err := p.WriteReport(o.report); err != nil {
+			return err
+		}
+		jp, xp := proxy.ReportPaths(o.report)
+		log.Info("report written", "json", jp, "junit", xp)
+	}
+	if shutErr != nil {
+		return fmt.Errorf("shutdown: %w", shutErr)
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRunAsProxy starts the mock, then the program with -upstream in front of it (the
+// upstream given by its environment twin): answers come through with X-Contract-Violations,
+// /_mock/violations is the proxy's own, and on shutdown the report files are written.
+func TestRunAsProxy(t *testing.T) {
+	mockURL, stopMock := start(t, []string{"-now", "2026-11-28T12:00:00Z", "-log-level", "error"}, nil)
+	defer stopMock()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "proxy.json")
+	url, stop := start(t, []string{"-report", file, "-upstream-timeout", "5s", "-log-level", "error"}, map[string]string{"SPARKMOCK_UPSTREAM": mockURL})
+	status, d := get(t, url+"/v1/contacts/export?_limit=3", "private-member-avery")
+	if status != 200 || len(d["Results"].([]any)) != 3 {
+		t.Errorf("through the proxy: %d %v", status, d)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url+"/v1/contacts/export/all?_limit=2", nil)
+	req.Header.Set("X-SparkApi-User-Agent", "run-test")
+	req.Header.Set("Authorization", "OAuth private-mls")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if v := res.Header.Get("X-Contract-Violations"); v != "0" {
+		t.Errorf("X-Contract-Violations = %q, want 0", v)
+	}
+	res, err = http.Get(url + "/_mock/violations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ Total, Capacity int }
+	err = json.NewDecoder(res.Body).Decode(&v)
+	res.Body.Close()
+	if err != nil || v.Total != 0 || v.Capacity != 200 {
+		t.Errorf("/_mock/violations: %v, %+v; want no violation, capacity 200", err, v)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("no JSON report: %v", err)
+	}
+	var rep struct {
+		Requests int
+		Verdict  string
+	}
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Requests < 2 || rep.Verdict != "PASS" {
+		t.Errorf("JSON report: %v, %+v", err, rep)
+	}
+	x, err := os.ReadFile(strings.TrimSuffix(file, ".json") + ".xml")
+	if err != nil {
+		t.Fatalf("no JUnit report: %v", err)
+	}
+	var suites struct {
+		Tests int `xml:"tests,attr"`
+	}
+	if err := xml.Unmarshal(x, &suites); err != nil || suites.Tests == 0 {
+		t.Errorf("JUnit report: %v, %d tests", err, suites.Tests)
+	}
+}
+
+func TestProxyFlagsRejected(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "no scheme", args: []string{"-upstream", "localhost:9"}, want: "give the scheme"},
+		{name: "bad scheme", args: []string{"-upstream", "ftp://x"}, want: "http or https"},
+		{name: "negative timeout", args: []string{"-upstream", "http://127.0.0.1:9", "-upstream-timeout", "-1s"}, want: "must be positive"},
+		{name: "report folder missing", args: []string{"-upstream", "http://127.0.0.1:9", "-report", "/no/such/folder/r.json"}, want: "does not exist"},
+		{name: "proxy flag without -upstream", args: []string{"-fail-on-violation"}, want: "go with -upstream"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(t.Context(), append([]string{"mockserver", "-addr", "127.0.0.1:0"}, tc.args...), func(string) string { return "" }, strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
+			var ee *exitError
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &ee) || ee.code != 2 {
+				t.Errorf("got %v, want exit 2 with %q", err, tc.want)
+			}
+		})
+	}
+}
