@@ -55,7 +55,10 @@ func documentedStatuses(r *routers.Route) []string {
 
 // isJSON says whether a Content-Type is application/json (with, at most, a UTF-8 charset).
 func isJSON(ct string) (bool, string) {
-	if ct == "" {
+	switch ct {
+	case "application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8":
+		return true, "" // what nearly every answer says, without parsing
+	case "":
 		return false, "no Content-Type"
 	}
 	mt, params, err := mime.ParseMediaType(ct)

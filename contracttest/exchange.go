@@ -158,6 +158,7 @@ func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 type ruling struct {
 	j       *Judge
 	id      string
+	marked  string // the last id marked judged
 	out     *Judgement
 	secrets []string
 }
@@ -175,6 +176,10 @@ func (r *ruling) applies(id string) bool {
 }
 
 func (r *ruling) mark() {
+	if r.marked == r.id {
+		return
+	}
+	r.marked = r.id
 	for _, id := range r.out.Judged {
 		if id == r.id {
 			return
@@ -580,13 +585,22 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values) {
 		q, _ = sparkql.Parse(query.Get("_filter"), j.schema, sparkql.Options{Now: j.clockOf(x), Location: j.loc})
 		if q != nil {
 			undecided = undecidedFields(q)
+			// A field _select left out is absent from every contact: whether the contact
+			// satisfies a filter on it cannot be seen.
+			for _, f := range q.Fields() {
+				if len(sel) > 0 && !selected[f] && !alwaysKept[f] {
+					undecided = append(undecided, f)
+				}
+			}
 		}
 	}
 	for _, item := range res {
-		c, ok := newContact(item, 0, nil)
+		obj, ok := item.(map[string]any)
 		if !ok {
 			continue // the schema reports it
 		}
+		c := contact{obj: obj}
+		c.id, _ = obj["Id"].(string)
 		r.as("own-all.owner-id")
 		judgeOwner(r, x, path, c)
 		if len(sel) > 0 {

@@ -486,17 +486,31 @@ func (s *scanner) skipString() (escaped, ok bool) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return false, false
 	}
-	for i := s.i + 1; i < len(s.b); i++ {
-		switch s.b[i] {
-		case '\\':
-			escaped = true
-			i++
-		case '"':
-			s.i = i + 1
+	i := s.i + 1
+	for {
+		// The closing quote is the next one not escaped: found with IndexByte, which is
+		// vectorised, rather than byte by byte.
+		q := bytes.IndexByte(s.b[i:], '"')
+		if q < 0 {
+			return false, false
+		}
+		seg := s.b[i : i+q]
+		if bytes.IndexByte(seg, '\\') < 0 {
+			s.i = i + q + 1
 			return escaped, true
 		}
+		escaped = true
+		// Count the backslashes right before the quote: an odd number escapes it.
+		n := 0
+		for k := len(seg) - 1; k >= 0 && seg[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			s.i = i + q + 1
+			return true, true
+		}
+		i += q + 1
 	}
-	return false, false
 }
 
 // skipValue passes one value at s.i (after white space): a string, a scalar, or an object or

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/sparkmock/sparkmock/proxy"
@@ -36,6 +37,11 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
+	}
+	if os.Getenv("GOGC") == "" {
+		// [choice] The proxy's garbage is short-lived (an answer, its judgement): collecting
+		// at 4x the live heap instead of 2x halves the collector's CPU, for a few MB more.
+		debug.SetGCPercent(400)
 	}
 	cfg := proxy.DefaultConfig()
 	cfg.Upstream = up.String()
