@@ -276,7 +276,11 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		buf := bodyBuffers.Get().(*[]byte)
 		defer bodyBuffers.Put(buf)
-		body, err = readBody(res.Body, res.ContentLength, p.cfg.MaxBody, (*buf)[:0])
+		size := res.ContentLength
+		if r.Method == http.MethodHead {
+			size = 0 // Content-Length is the GET's; there is no body
+		}
+		body, err = readBody(res.Body, size, p.cfg.MaxBody, (*buf)[:0])
 		if cap(body) <= 1<<20 { // a huge answer's buffer is not worth keeping
 			*buf = body[:0]
 		}
@@ -320,7 +324,9 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 		h.Del(k)
 	}
 	h.Set(HeaderViolations, strconv.Itoa(n))
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method != http.MethodHead {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	w.WriteHeader(res.StatusCode)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -235,3 +235,61 @@ func (l *logBuffer) String() string {
 }
 
 func textLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+// TestMockThroughProxyOddRequests: requests the suite does not send, valid and invalid, get
+// the mock's answers through the proxy without a violation.
+func TestMockThroughProxyOddRequests(t *testing.T) {
+	mock := serve(t, newMock(t))
+	_, srv := newProxy(t, mock.URL, func(c *proxy.Config) { c.Strict = true })
+	tests := []struct {
+		name, method, url, token string
+		status                   int
+	}{
+		{name: "filter on a field _select leaves out", url: "/v1/contacts/export/all?_limit=25&_select=DisplayName&_filter=ModificationTimestamp%20Gt%202015-01-01T00:00:00", status: 200},
+		{name: "Ne on a field some contacts lack", url: "/v1/contacts/export/all?_limit=25&_filter=HomeRegion%20Ne%20'TX'", status: 200},
+		{name: "relative time", url: "/v1/contacts/export?_limit=25&_filter=ModificationTimestamp%20Gt%20days(-400)", status: 200},
+		{name: "_limit=0 with Pagination", url: "/v1/contacts/export?_limit=0&_pagination=1", status: 200},
+		{name: "_skip", url: "/v1/contacts/export/all?_skip=7&_limit=5&_pagination=1", status: 200},
+		{name: "count", url: "/v1/contacts/export/all?_pagination=count", status: 200},
+		{name: "past the end", url: "/v1/contacts/export?_page=900&_pagination=1", status: 200},
+		{name: "orderby and select", url: "/v1/contacts/export?_orderby=-DisplayName&_select=DisplayName,Tags", status: 200},
+		{name: "_limit past the maximum", url: "/v1/contacts/export/all?_limit=500", status: 400},
+		{name: "a bad page", url: "/v1/contacts/export?_page=0", status: 400},
+		{name: "a bad filter", url: "/v1/contacts/export?_filter=Nope%20Eq%201", status: 400},
+		{name: "no credentials", url: "/v1/contacts/export", token: "-", status: 401},
+		{name: "IDX", url: "/v1/contacts/export/all", token: "idx-member-avery", status: 403},
+		{name: "POST", method: http.MethodPost, url: "/v1/contacts/export", status: 405},
+		{name: "HEAD", method: http.MethodHead, url: "/v1/contacts/export", status: 405},
+		{name: "unknown path", url: "/v1/contacts/exports", status: 404},
+		{name: "the mock's own surface", url: "/_mock/accounts", status: 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			method := tc.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			req, _ := http.NewRequest(method, srv.URL+tc.url, nil)
+			req.Header.Set("X-SparkApi-User-Agent", "proxy-test")
+			switch tc.token {
+			case "":
+				req.Header.Set("Authorization", "OAuth private-mls")
+			case "-":
+			default:
+				req.Header.Set("Authorization", "OAuth "+tc.token)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tc.status || res.Header.Get(proxy.HeaderViolations) != "0" {
+				t.Errorf("got %d, %s=%q; want %d, 0: %.300s", res.StatusCode, proxy.HeaderViolations, res.Header.Get(proxy.HeaderViolations), tc.status, b)
+			}
+		})
+	}
+	if checks, total, _ := violationsOf(t, srv.URL); total != 0 {
+		t.Errorf("got %d violations %v, want none", total, checks)
+	}
+}
