@@ -12,6 +12,10 @@
 // probes that Config.ReadOnly turns off; it caps its request rate; it honours 429 with
 // Retry-After; and no token is ever printed in full.
 //
+// Judge applies the rules a single exchange can show broken (rules.go, shared with the
+// suite's checks) to exchanges seen elsewhere: sparkmock's validating proxy uses it, and
+// Tally adds its judgements up into a Report the same writers print.
+//
 // It imports the root package (the spec) and sparkql (the filter oracle); it must not
 // import Echo or mockserver, not even in its tests. Report writers live in contracttest/report.
 package contracttest

@@ -22,7 +22,8 @@ import (
 type Exchange struct {
 	// Method is the request's method.
 	Method string
-	// URL is where the request went; its path and query are judged, the rest is evidence.
+	// URL is where the request went; its path (the contract's, /v1/…, without a prefix the
+	// service may be mounted under) and query are judged, the rest is evidence.
 	URL *url.URL
 	// RequestHeader holds the request's headers. Authorization is shown only masked.
 	RequestHeader http.Header

@@ -5,6 +5,7 @@
 // asked, a 502 envelope in place of a breaking answer. It keeps the recent violations for
 // GET /_mock/violations and a tally of everything seen for a report in contracttest's formats.
 //
-// It uses net/http only (no Echo). It imports the root package, contracttest and sparkql; it
-// must not import mockserver (its tests use the mock as an upstream) or anything under cmd.
+// It uses net/http only (no Echo). It imports the root package, contracttest and
+// contracttest/report (the rules and report writers are the suite's, not copies); it must not
+// import mockserver (its black-box tests use the mock as an upstream) or anything under cmd.
 package proxy

@@ -302,7 +302,10 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 			judged = plain
 		}
 	}
-	jm := p.judge.Check(ctx, &contracttest.Exchange{Method: r.Method, URL: &u, RequestHeader: r.Header, Status: res.StatusCode, Header: res.Header, Body: judged})
+	// The contract's paths are judged as the client asked them, without the upstream's prefix.
+	ju := u
+	ju.Path, ju.RawPath = r.URL.Path, r.URL.RawPath
+	jm := p.judge.Check(ctx, &contracttest.Exchange{Method: r.Method, URL: &ju, RequestHeader: r.Header, Status: res.StatusCode, Header: res.Header, Body: judged})
 	p.tally.Add(jm)
 	p.record(jm)
 	p.metrics.exchange(res.StatusCode, time.Since(start))

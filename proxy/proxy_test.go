@@ -293,3 +293,18 @@ func TestMockThroughProxyOddRequests(t *testing.T) {
 		t.Errorf("got %d violations %v, want none", total, checks)
 	}
 }
+
+// TestUpstreamUnderAPrefix: a service mounted under a path prefix is judged on the contract's
+// paths.
+func TestUpstreamUnderAPrefix(t *testing.T) {
+	broken := editResults(func(r *http.Request, i int, c map[string]any) { c["OwnerId"] = "20100412160312774200000000" })(newMock(t))
+	upstream := serve(t, http.StripPrefix("/spark", broken))
+	_, srv := newProxy(t, upstream.URL+"/spark/", nil)
+	res, body := get(t, srv.URL+"/v1/contacts/export?_limit=2", "private-member-avery")
+	if res.StatusCode != 200 || res.Header.Get(proxy.HeaderViolations) == "0" {
+		t.Errorf("got %d, %s=%q; want 200 and violations: %.200s", res.StatusCode, proxy.HeaderViolations, res.Header.Get(proxy.HeaderViolations), body)
+	}
+	if checks, _, _ := violationsOf(t, srv.URL); !strings.Contains(strings.Join(checks, " "), "own-all.owner-id") {
+		t.Errorf("got %v, want own-all.owner-id", checks)
+	}
+}
