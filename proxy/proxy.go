@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -50,8 +51,13 @@ type Config struct {
 	// Location is the service's zone; nil means America/Chicago.
 	Location *time.Location
 	// Transport sends the requests; nil means one tuned for a busy proxy (many idle
-	// connections per host, no environment proxy, no transparent decompression).
+	// connections per host, no environment proxy, no transparent decompression): for an
+	// http upstream sparkmock's own HTTP/1.1 connection pool, for https an http.Transport
+	// (TLS, HTTP/2).
 	Transport http.RoundTripper
+	// TLSClientConfig is the TLS configuration of the default transport for an https
+	// upstream (a private CA, say); nil means the system's roots.
+	TLSClientConfig *tls.Config
 	// Now is the report's clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -74,7 +80,7 @@ type Proxy struct {
 	cfg       Config
 	log       *slog.Logger
 	client    *http.Client
-	transport *http.Transport // when the Proxy made it: closed by Close
+	transport interface{ CloseIdleConnections() } // when the Proxy made it: closed by Close
 	judge     *contracttest.Judge
 	tally     *contracttest.Tally
 	recent    *ring
@@ -137,8 +143,14 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	p.tally = contracttest.NewTally(up.String(), cfg.Strict, cfg.Now)
 	rt := cfg.Transport
+	if rt == nil && up.Scheme == "http" {
+		// One idle connection per client connection in flight: the pool is as large as a
+		// busy proxy needs, so it never opens and closes a connection per request.
+		pt := newPlainTransport(hostPort(up), cfg.Timeout, 4096)
+		p.transport, rt = pt, pt
+	}
 	if rt == nil {
-		p.transport = &http.Transport{
+		t := &http.Transport{
 			Proxy:       nil, // the upstream is given: never an environment proxy in between
 			DialContext: (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
 			// One idle connection per client connection in flight: the default of 2 makes a
@@ -146,6 +158,7 @@ func New(cfg Config) (*Proxy, error) {
 			MaxIdleConns:          4096,
 			MaxIdleConnsPerHost:   4096,
 			IdleConnTimeout:       90 * time.Second,
+			TLSClientConfig:       cfg.TLSClientConfig,
 			TLSHandshakeTimeout:   min(cfg.Timeout, 10*time.Second),
 			ExpectContinueTimeout: time.Second,
 			ForceAttemptHTTP2:     true,
@@ -156,13 +169,21 @@ func New(cfg Config) (*Proxy, error) {
 			ReadBufferSize:  64 << 10,
 			WriteBufferSize: 16 << 10,
 		}
-		rt = p.transport
+		p.transport, rt = t, t
 	}
 	// Redirects are answers to hand back, not to follow (they could carry a token elsewhere).
 	p.client = &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	p.mux = p.routes()
 	p.ready.Store(true)
 	return p, nil
+}
+
+// hostPort is an http upstream's address to dial: its host, with port 80 if none is given.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	return net.JoinHostPort(u.Hostname(), "80")
 }
 
 // ServeHTTP serves the proxy's own routes and forwards everything else.
@@ -224,6 +245,7 @@ const (
 	FaultReset       = "reset"
 	FaultNotJSON     = "not-json"
 	FaultTooLarge    = "too-large"
+	FaultTLS         = "tls"
 	FaultViolations  = "violations"
 )
 
@@ -385,12 +407,22 @@ func (p *Proxy) classify(err error, ctx context.Context) (kind, msg string) {
 		return FaultTooLarge, fmt.Sprintf("the upstream's answer is larger than %d bytes", p.cfg.MaxBody)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return FaultTimeout, fmt.Sprintf("the upstream did not answer within %v", p.cfg.Timeout)
+	case isTLSFault(err):
+		return FaultTLS, fmt.Sprintf("the upstream's TLS was refused (%v)", unwrapURL(err))
 	case errors.As(err, &oe) && oe.Op == "dial":
 		return FaultUnreachable, fmt.Sprintf("the upstream is unreachable (%v)", oe.Err)
 	case errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
 		return FaultUnreachable, fmt.Sprintf("the upstream is unreachable (%v)", unwrapURL(err))
 	}
 	return FaultReset, fmt.Sprintf("the upstream cut the exchange short (%v)", unwrapURL(err))
+}
+
+// isTLSFault is a certificate the proxy does not trust, or a handshake that failed.
+func isTLSFault(err error) bool {
+	var ve *tls.CertificateVerificationError
+	var re tls.RecordHeaderError
+	var ae tls.AlertError
+	return errors.As(err, &ve) || errors.As(err, &re) || errors.As(err, &ae)
 }
 
 func unwrapURL(err error) error {
@@ -515,7 +547,7 @@ func (f *faultLog) result() contracttest.Result {
 		return r
 	}
 	var parts []string
-	for _, k := range []string{FaultUnreachable, FaultTimeout, FaultReset, FaultNotJSON, FaultTooLarge} {
+	for _, k := range []string{FaultUnreachable, FaultTimeout, FaultTLS, FaultReset, FaultNotJSON, FaultTooLarge} {
 		if n := f.byKind[k]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", k, n))
 		}

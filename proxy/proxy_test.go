@@ -308,3 +308,32 @@ func TestUpstreamUnderAPrefix(t *testing.T) {
 		t.Errorf("got %v, want own-all.owner-id", checks)
 	}
 }
+
+// TestHTTPSUpstream: an https upstream is reached over TLS (its CA given in the config), and
+// its answers are judged as an http one's are.
+func TestHTTPSUpstream(t *testing.T) {
+	broken := editResults(func(r *http.Request, i int, c map[string]any) { c["OwnerId"] = "20100412160312774200000000" })(newMock(t))
+	upstream := httptest.NewTLSServer(broken)
+	t.Cleanup(upstream.Close)
+	_, srv := newProxy(t, upstream.URL, func(c *proxy.Config) {
+		c.TLSClientConfig = upstream.Client().Transport.(*http.Transport).TLSClientConfig
+	})
+	for range 3 {
+		res, body := get(t, srv.URL+"/v1/contacts/export?_limit=2", "private-member-avery")
+		if res.StatusCode != 200 || res.Header.Get(proxy.HeaderViolations) == "0" || !strings.Contains(string(body), `"Results"`) {
+			t.Errorf("got %d, %s=%q; want the upstream's 200 page, with violations: %.200s", res.StatusCode, proxy.HeaderViolations, res.Header.Get(proxy.HeaderViolations), body)
+		}
+	}
+	if checks, _, _ := violationsOf(t, srv.URL); !strings.Contains(strings.Join(checks, " "), "own-all.owner-id") {
+		t.Errorf("got %v, want own-all.owner-id", checks)
+	}
+	// Without the CA the certificate is refused: a 502, not an answer from an unknown party.
+	_, bad := newProxy(t, upstream.URL, nil)
+	res, body := get(t, bad.URL+"/v1/contacts/export?_limit=2", "private-member-avery")
+	if res.StatusCode != http.StatusBadGateway || res.Header.Get(proxy.HeaderFault) != proxy.FaultTLS {
+		t.Errorf("an untrusted certificate: got %d, %s=%q; want 502, %q: %.200s", res.StatusCode, proxy.HeaderFault, res.Header.Get(proxy.HeaderFault), proxy.FaultTLS, body)
+	}
+	if _, msg := envelope(t, body); !strings.Contains(msg, "certificate") {
+		t.Errorf("the message %q does not say the certificate was refused", msg)
+	}
+}

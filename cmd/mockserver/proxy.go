@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +36,24 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 			return usageError("-report %s: the folder %s does not exist", o.report, filepath.Dir(o.report))
 		}
 	}
+	var tlsConf *tls.Config
+	if o.upstreamCA != "" {
+		if up.Scheme != "https" {
+			return usageError("-upstream-ca goes with an https upstream, not %s", up)
+		}
+		b, err := os.ReadFile(o.upstreamCA)
+		if err != nil {
+			return usageError("-upstream-ca: %v", err)
+		}
+		roots, err := x509.SystemCertPool()
+		if err != nil {
+			roots = x509.NewCertPool()
+		}
+		if !roots.AppendCertsFromPEM(b) {
+			return usageError("-upstream-ca %s: no PEM certificate in it", o.upstreamCA)
+		}
+		tlsConf = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -51,6 +71,7 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 	cfg.Strict = o.strict
 	cfg.Location = loc
 	cfg.Logger = log
+	cfg.TLSClientConfig = tlsConf
 	p, err := proxy.New(cfg)
 	if err != nil {
 		return &exitError{code: 2, err: err}

@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"encoding/xml"
 	"errors"
+	"io"
+	"log"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +86,10 @@ func TestProxyFlagsRejected(t *testing.T) {
 		{name: "negative timeout", args: []string{"-upstream", "http://127.0.0.1:9", "-upstream-timeout", "-1s"}, want: "must be positive"},
 		{name: "report folder missing", args: []string{"-upstream", "http://127.0.0.1:9", "-report", "/no/such/folder/r.json"}, want: "does not exist"},
 		{name: "proxy flag without -upstream", args: []string{"-fail-on-violation"}, want: "go with -upstream"},
+		{name: "CA without -upstream", args: []string{"-upstream-ca", "ca.pem"}, want: "go with -upstream"},
+		{name: "CA for an http upstream", args: []string{"-upstream", "http://127.0.0.1:9", "-upstream-ca", "ca.pem"}, want: "https upstream"},
+		{name: "CA file missing", args: []string{"-upstream", "https://127.0.0.1:9", "-upstream-ca", "/no/such/ca.pem"}, want: "no such file"},
+		{name: "CA file not PEM", args: []string{"-upstream", "https://127.0.0.1:9", "-upstream-ca", "proxy_test.go"}, want: "no PEM certificate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +97,46 @@ func TestProxyFlagsRejected(t *testing.T) {
 			var ee *exitError
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &ee) || ee.code != 2 {
 				t.Errorf("got %v, want exit 2 with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestProxyTrustsTheGivenCA: -upstream-ca lets the proxy reach an https upstream whose
+// certificate is self-signed; without it the client gets a 502 saying the TLS was refused.
+func TestProxyTrustsTheGivenCA(t *testing.T) {
+	const expired = `{"D":{"Success":false,"Code":1020,"Message":"Session token has expired"}}`
+	upstream := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(expired))
+	}))
+	upstream.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
+	defer upstream.Close()
+	ca := filepath.Join(t.TempDir(), "upstream.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: upstream.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+		fault  string
+	}{
+		{name: "with -upstream-ca", args: []string{"-upstream-ca", ca}, status: http.StatusUnauthorized},
+		{name: "without", status: http.StatusBadGateway, fault: "tls"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, stop := start(t, append([]string{"-upstream", upstream.URL, "-log-level", "error"}, tc.args...), nil)
+			defer stop()
+			status, _ := get(t, url+"/v1/contacts/export", "private-member-avery")
+			res, err := http.Get(url + "/v1/contacts/export")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if status != tc.status || res.Header.Get("X-Upstream-Fault") != tc.fault {
+				t.Errorf("got %d, X-Upstream-Fault %q; want %d, %q", status, res.Header.Get("X-Upstream-Fault"), tc.status, tc.fault)
 			}
 		})
 	}

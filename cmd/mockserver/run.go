@@ -65,6 +65,7 @@ type options struct {
 	// The validating proxy (proxy.go).
 	upstream        string
 	upstreamTimeout time.Duration
+	upstreamCA      string
 	failOnViolation bool
 	report          string
 	violationsKeep  int
@@ -105,6 +106,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
 	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", proxy.DefaultTimeout, "with -upstream: how long an exchange with the upstream may take before the client gets a 502")
+	fs.StringVar(&o.upstreamCA, "upstream-ca", "", "with an https -upstream: also trust the certificates in this PEM `file` (a staging server's self-signed certificate, a private CA)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "with -upstream: answer a 502 envelope listing the violations instead of an answer that breaks the contract")
 	fs.StringVar(&o.report, "report", "", "with -upstream: on shutdown, write the report of everything seen to this `file` as JSON, and as JUnit XML next to it (report.json → report.xml; another name gets .xml added)")
 	fs.IntVar(&o.violationsKeep, "violations-keep", proxy.DefaultKeep, "with -upstream: how many recent violations GET /_mock/violations returns")
@@ -200,8 +202,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if o.upstream != "" {
 		return runProxy(ctx, o, log, stdout)
 	}
-	if o.failOnViolation || o.report != "" || o.strict {
-		return usageError("-fail-on-violation, -report and -strict go with -upstream (the validating proxy)")
+	if o.failOnViolation || o.report != "" || o.strict || o.upstreamCA != "" {
+		return usageError("-fail-on-violation, -report, -strict and -upstream-ca go with -upstream (the validating proxy)")
 	}
 	cfg := mockserver.DefaultConfig()
 	cfg.Seed = o.seed
