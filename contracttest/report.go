@@ -193,6 +193,24 @@ func (r *Report) OK() bool {
 	return t.Failed == 0 && t.Errored == 0
 }
 
+// Failures lists the failed and errored results, one a line ("failed id: reason") with
+// their evidence indented below; empty when the report is OK. For a test's failure message:
+//
+//	if !rep.OK() { t.Fatalf("the contract is broken:%s", rep.Failures()) }
+func (r *Report) Failures() string {
+	var b strings.Builder
+	for _, res := range r.Results {
+		if res.Status != StatusFailed && res.Status != StatusErrored {
+			continue
+		}
+		b.WriteString("\n" + string(res.Status) + " " + res.ID + ": " + res.Reason)
+		for _, e := range res.Evidence {
+			b.WriteString("\n    " + e.String())
+		}
+	}
+	return b.String()
+}
+
 // Groups returns the groups of the results in the order they first appear.
 func (r *Report) Groups() []string {
 	var groups []string

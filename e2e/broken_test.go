@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -49,7 +49,7 @@ func brokenVariants() []variant {
 				next.ServeHTTP(w, r)
 			})
 		}},
-		{name: "401 with the wrong code", check: "auth.no-credentials", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "401 with the wrong code", check: "auth.no-credentials", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 401 && d["Code"] == json.Number("1000") {
 				d["Code"] = 1020
 			}
@@ -71,7 +71,7 @@ func brokenVariants() []variant {
 				next.ServeHTTP(w, r)
 			})
 		}},
-		{name: "Private refused on /export/all", check: "roles.private", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "Private refused on /export/all", check: "roles.private", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 200 && strings.HasSuffix(r.URL.Path, "/all") && r.URL.Query().Get("_limit") == "1" {
 				clear(d)
 				d["Success"], d["Code"], d["Message"] = false, 1500, "no"
@@ -87,14 +87,14 @@ func brokenVariants() []variant {
 				next.ServeHTTP(w, r)
 			})
 		}},
-		{name: "an empty 405 body", check: "methods.envelope", wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "an empty 405 body", check: "methods.envelope", wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			if status == 405 {
 				return status, nil
 			}
 			return status, body
 		})},
-		{name: "_limit ignored", check: "paging.limit", wrap: editQuery(func(q urlValues) { q.Del("_limit") })},
-		{name: "_limit=0 rejected", check: "paging.limit", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "_limit ignored", check: "paging.limit", wrap: mockedit.Query(func(q url.Values) { q.Del("_limit") })},
+		{name: "_limit=0 rejected", check: "paging.limit", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if r.URL.Query().Get("_limit") == "0" {
 				clear(d)
 				d["Success"], d["Code"], d["Message"] = false, 1053, "_limit must be 1 or more"
@@ -102,12 +102,12 @@ func brokenVariants() []variant {
 			}
 			return status
 		})},
-		{name: "default page size 25", check: "paging.default-size", wrap: editQuery(func(q urlValues) {
+		{name: "default page size 25", check: "paging.default-size", wrap: mockedit.Query(func(q url.Values) {
 			if !q.Has("_limit") {
 				q.Set("_limit", "25")
 			}
 		})},
-		{name: "maximum _limit on /export rejected", check: "paging.max-limit", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "maximum _limit on /export rejected", check: "paging.max-limit", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if r.URL.Path == mockserver.APIPrefix+"/contacts/export" && r.URL.Query().Get("_limit") == "100" {
 				clear(d)
 				d["Success"], d["Code"], d["Message"] = false, 1053, "_limit must be at most 25"
@@ -117,84 +117,84 @@ func brokenVariants() []variant {
 		})},
 		{name: "past the maximum, more rows than the maximum", check: "paging.over-max", wrap: overMaxMoreRows},
 		{name: "duplicate rows across pages", check: "paging.disjoint", wrap: overlappingPages},
-		{name: "a row missing from the pages", check: "paging.complete", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "a row missing from the pages", check: "paging.complete", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if res, ok := d["Results"].([]any); ok && r.URL.Query().Get("_page") == "2" && len(res) > 0 && r.URL.Query().Get("_filter") == "" {
 				d["Results"] = res[1:]
 			}
 			return status
 		})},
-		{name: "wrong Pagination arithmetic", check: "paging.arithmetic", wrap: editPagination(func(r *http.Request, p map[string]any) {
+		{name: "wrong Pagination arithmetic", check: "paging.arithmetic", wrap: mockedit.Pagination(func(r *http.Request, p map[string]any) {
 			p["TotalPages"] = num(p["TotalPages"]) + 1
 		})},
-		{name: "count disagreeing with 1", check: "paging.count", wrap: editPagination(func(r *http.Request, p map[string]any) {
+		{name: "count disagreeing with 1", check: "paging.count", wrap: mockedit.Pagination(func(r *http.Request, p map[string]any) {
 			if r.URL.Query().Get("_pagination") == "count" {
 				p["TotalRows"] = num(p["TotalRows"]) + 3
 				p["TotalPages"] = (num(p["TotalRows"]) + num(p["PageSize"]) - 1) / max(1, num(p["PageSize"]))
 			}
 		})},
-		{name: "Pagination without asking", check: "paging.no-pagination", wrap: editQuery(func(q urlValues) {
+		{name: "Pagination without asking", check: "paging.no-pagination", wrap: mockedit.Query(func(q url.Values) {
 			if q.Get("_pagination") == "0" || !q.Has("_pagination") {
 				q.Set("_pagination", "1")
 			}
 		})},
-		{name: "_skip ignored", check: "paging.skip", wrap: editQuery(func(q urlValues) { q.Del("_skip") })},
-		{name: "missing Success", check: "envelope.success", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "_skip ignored", check: "paging.skip", wrap: mockedit.Query(func(q url.Values) { q.Del("_skip") })},
+		{name: "missing Success", check: "envelope.success", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 200 {
 				delete(d, "Success")
 			}
 			return status
 		})},
-		{name: "an error without Code", check: "envelope.error", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "an error without Code", check: "envelope.error", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status >= 400 {
 				delete(d, "Code")
 			}
 			return status
 		})},
-		{name: "an unquoted ExportTimestamp, like the documentation's sample", check: "envelope.json", wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "an unquoted ExportTimestamp, like the documentation's sample", check: "envelope.json", wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			return status, quotedExportTimestamp.ReplaceAll(body, []byte(`"ExportTimestamp":$1`))
 		})},
-		{name: "text/html", check: "conformance.content-type", wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "text/html", check: "conformance.content-type", wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			h.Set("Content-Type", "text/html; charset=utf-8")
 			return status, body
 		})},
-		{name: "a ResourceUri off the schema", check: "conformance.schema", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "a ResourceUri off the schema", check: "conformance.schema", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			if i == 0 {
 				c["ResourceUri"] = "contacts/" + fmt.Sprint(c["Id"])
 			}
 		})},
-		{name: "422 instead of 400 for a bad parameter", check: "conformance.status", wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "422 instead of 400 for a bad parameter", check: "conformance.status", wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			if status == 400 {
 				return http.StatusUnprocessableEntity, body
 			}
 			return status, body
 		})},
-		{name: "OwnerId on /export", check: "own-all.owner-id", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "OwnerId on /export", check: "own-all.owner-id", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			if !strings.HasSuffix(r.URL.Path, "/all") {
 				c["OwnerId"] = "20100412160312774200000000"
 			}
 		})},
-		{name: "/export not a subset of /export/all", check: "own-all.subset", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "/export not a subset of /export/all", check: "own-all.subset", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			if !strings.HasSuffix(r.URL.Path, "/all") && i == 0 {
 				id := fmt.Sprint(c["Id"])
 				id = id[:len(id)-4] + "9999"
 				c["Id"], c["ResourceUri"] = id, mockserver.APIPrefix+"/contacts/"+id
 			}
 		})},
-		{name: "_orderby ascending ignored", check: "order.asc", wrap: editQuery(func(q urlValues) {
+		{name: "_orderby ascending ignored", check: "order.asc", wrap: mockedit.Query(func(q url.Values) {
 			if q.Get("_orderby") == "ModificationTimestamp" {
 				q.Set("_orderby", "-ModificationTimestamp")
 			}
 		})},
-		{name: "_orderby descending ignored", check: "order.desc", wrap: editQuery(func(q urlValues) {
+		{name: "_orderby descending ignored", check: "order.desc", wrap: mockedit.Query(func(q url.Values) {
 			q.Set("_orderby", strings.TrimPrefix(q.Get("_orderby"), "-"))
 			if q.Get("_orderby") == "" {
 				q.Del("_orderby")
 			}
 		})},
 		{name: "_orderby compared as strings, not instants", check: "order.desc", wrap: orderAsStrings},
-		{name: "_select ignored", check: "select.fields", wrap: editQuery(func(q urlValues) { q.Del("_select") })},
-		{name: "the filter ignored", check: "filter.match", wrap: editQuery(func(q urlValues) { q.Del("_filter") })},
-		{name: "a filter missing contacts", check: "filter.complete", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "_select ignored", check: "select.fields", wrap: mockedit.Query(func(q url.Values) { q.Del("_select") })},
+		{name: "the filter ignored", check: "filter.match", wrap: mockedit.Query(func(q url.Values) { q.Del("_filter") })},
+		{name: "a filter missing contacts", check: "filter.complete", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if res, ok := d["Results"].([]any); ok && r.URL.Query().Get("_filter") != "" && len(res) > 0 {
 				d["Results"] = res[:len(res)-1]
 				if p, ok := d["Pagination"].(map[string]any); ok {
@@ -203,38 +203,38 @@ func brokenVariants() []variant {
 			}
 			return status
 		})},
-		{name: "a bad filter gets 1053 without SparkQLErrors", check: "filter.bad", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "a bad filter gets 1053 without SparkQLErrors", check: "filter.bad", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if d["Code"] == json.Number("1040") {
 				d["Code"] = 1053
 				delete(d, "SparkQLErrors")
 			}
 			return status
 		})},
-		{name: "filter limits not enforced", check: "filter.limits", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "filter limits not enforced", check: "filter.limits", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if d["Code"] == json.Number("1041") {
 				d["Code"] = 1040
 			}
 			return status
 		})},
-		{name: "ExportTimestamp in the future", check: "incremental.export-timestamp", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "ExportTimestamp in the future", check: "incremental.export-timestamp", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if _, ok := d["ExportTimestamp"]; ok {
 				chicago, _ := time.LoadLocation("America/Chicago")
 				d["ExportTimestamp"] = time.Now().Add(26 * time.Hour).In(chicago).Format("2006-01-02T15:04:05")
 			}
 			return status
 		})},
-		{name: "ExportTimestamp with a zone", check: "incremental.export-timestamp", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "ExportTimestamp with a zone", check: "incremental.export-timestamp", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if ts, ok := d["ExportTimestamp"].(string); ok {
 				d["ExportTimestamp"] = ts + "-05:00"
 			}
 			return status
 		})},
-		{name: "ModificationTimestamp Gt ignored", check: "incremental.since", wrap: editQuery(func(q urlValues) {
+		{name: "ModificationTimestamp Gt ignored", check: "incremental.since", wrap: mockedit.Query(func(q url.Values) {
 			if incrementalFilter.MatchString(q.Get("_filter")) {
 				q.Del("_filter")
 			}
 		})},
-		{name: "a 500 on bad input", check: "bad-input.no-5xx", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "a 500 on bad input", check: "bad-input.no-5xx", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 400 && d["Code"] == json.Number("1053") {
 				d["Code"], d["Message"] = 500, "Internal server error"
 				return 500
@@ -247,13 +247,13 @@ func brokenVariants() []variant {
 		{name: "an unknown _orderby field ignored", check: "bad-input.orderby", wrap: clampParam("_orderby", "ModificationTimestamp")},
 
 		// [choice] rules: caught in strict mode only.
-		{name: "403 with code 1403", check: "roles.forbidden-code", strict: true, wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "403 with code 1403", check: "roles.forbidden-code", strict: true, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 403 {
 				d["Code"] = 1403
 			}
 			return status
 		})},
-		{name: "no Allow header on 405", check: "methods.allow-header", strict: true, wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "no Allow header on 405", check: "methods.allow-header", strict: true, wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			h.Del("Allow")
 			return status, body
 		})},
@@ -266,7 +266,7 @@ func brokenVariants() []variant {
 			})
 		}},
 		{name: "_limit past the maximum clamped", check: "paging.over-max-rejected", strict: true, wrap: clampLimit},
-		{name: "a page past the end rejected", check: "paging.past-end", strict: true, wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "a page past the end rejected", check: "paging.past-end", strict: true, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if res, ok := d["Results"].([]any); ok && status == 200 && len(res) == 0 && r.URL.Query().Get("_page") != "" && r.URL.Query().Get("_pagination") != "count" {
 				clear(d)
 				d["Success"], d["Code"], d["Message"] = false, 1053, "_page past the end"
@@ -274,19 +274,19 @@ func brokenVariants() []variant {
 			}
 			return status
 		})},
-		{name: "default order by Id", check: "order.default", strict: true, wrap: editQuery(func(q urlValues) {
+		{name: "default order by Id", check: "order.default", strict: true, wrap: mockedit.Query(func(q url.Values) {
 			if !q.Has("_orderby") {
 				q.Set("_orderby", "Id")
 			}
 		})},
-		{name: "_select drops ResourceUri", check: "select.keeps-id", strict: true, wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "_select drops ResourceUri", check: "select.keeps-id", strict: true, wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			if r.URL.Query().Has("_select") {
 				delete(c, "ResourceUri")
 			}
 		})},
 		{name: "a bad _limit clamped", check: "bad-input.limit", strict: true, wrap: clampParam("_limit", "10")},
 		{name: "an unknown _select field ignored", check: "bad-input.select", strict: true, wrap: clampParam("_select", "DisplayName")},
-		{name: "_expand ignored", check: "bad-input.expand", strict: true, wrap: editQuery(func(q urlValues) { q.Del("_expand") })},
+		{name: "_expand ignored", check: "bad-input.expand", strict: true, wrap: mockedit.Query(func(q url.Values) { q.Del("_expand") })},
 	}
 }
 
@@ -304,9 +304,9 @@ func TestBrokenVariantsAreCaught(t *testing.T) {
 	}
 	t.Run("no break", func(t *testing.T) {
 		t.Parallel()
-		identity := editJSON(func(r *http.Request, status int, d map[string]any) int { return status })
+		identity := mockedit.JSON(func(r *http.Request, status int, d map[string]any) int { return status })
 		rep := check(t, identity(newMock(t, mockserver.DefaultSeed, frozenClock(frozen))), contracttest.Target{Tokens: allTokens(privateToken)}, contracttest.Config{Strict: true})
-		if f := failures(rep); f != "" {
+		if f := rep.Failures(); f != "" {
 			t.Errorf("the harness alone breaks the contract:%s", f)
 		}
 	})
@@ -339,14 +339,6 @@ func TestBrokenVariantsAreCaught(t *testing.T) {
 	t.Logf("%d broken variants", len(variants))
 }
 
-// urlValues is the query of a request being edited.
-type urlValues = interface {
-	Get(string) string
-	Set(string, string)
-	Del(string)
-	Has(string) bool
-}
-
 // swapToken makes the mock see one token as another.
 func swapToken(from, to string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
@@ -354,18 +346,6 @@ func swapToken(from, to string) func(http.Handler) http.Handler {
 			if r.Header.Get("Authorization") == "OAuth "+from {
 				r.Header.Set("Authorization", "OAuth "+to)
 			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// editQuery changes the query the mock sees.
-func editQuery(edit func(urlValues)) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query()
-			edit(q)
-			r.URL.RawQuery = q.Encode()
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -390,66 +370,6 @@ func clampParam(name, valid string) func(http.Handler) http.Handler {
 	}
 }
 
-// editRaw changes the mock's answer: status, headers and body bytes.
-func editRaw(edit func(r *http.Request, status int, h http.Header, body []byte) (int, []byte)) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			h := rec.Header().Clone()
-			status, body := edit(r, rec.Code, h, rec.Body.Bytes())
-			for k, vs := range h {
-				w.Header()[k] = vs
-			}
-			w.Header().Del("Content-Length")
-			w.WriteHeader(status)
-			_, _ = w.Write(body)
-		})
-	}
-}
-
-// editJSON changes the D object of the mock's answer (numbers kept as json.Number) and its
-// status.
-func editJSON(edit func(r *http.Request, status int, d map[string]any) int) func(http.Handler) http.Handler {
-	return editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var env map[string]map[string]any
-		if err := dec.Decode(&env); err != nil || env["D"] == nil {
-			return status, body
-		}
-		status = edit(r, status, env["D"])
-		out, err := json.Marshal(env)
-		if err != nil {
-			panic(err)
-		}
-		return status, out
-	})
-}
-
-// editResults changes each contact of an answer.
-func editResults(edit func(r *http.Request, i int, c map[string]any)) func(http.Handler) http.Handler {
-	return editJSON(func(r *http.Request, status int, d map[string]any) int {
-		res, _ := d["Results"].([]any)
-		for i, c := range res {
-			if obj, ok := c.(map[string]any); ok {
-				edit(r, i, obj)
-			}
-		}
-		return status
-	})
-}
-
-// editPagination changes the Pagination object of an answer.
-func editPagination(edit func(r *http.Request, p map[string]any)) func(http.Handler) http.Handler {
-	return editJSON(func(r *http.Request, status int, d map[string]any) int {
-		if p, ok := d["Pagination"].(map[string]any); ok {
-			edit(r, p)
-		}
-		return status
-	})
-}
-
 func num(v any) int {
 	switch x := v.(type) {
 	case json.Number:
@@ -469,7 +389,7 @@ var (
 // overlappingPages starts every page after the first one row early: the last row of a page
 // is the first of the next.
 func overlappingPages(next http.Handler) http.Handler {
-	inner := editPagination(func(r *http.Request, p map[string]any) {
+	inner := mockedit.Pagination(func(r *http.Request, p map[string]any) {
 		if page := r.Header.Get("X-Broken-Page"); page != "" {
 			delete(p, "CurrentOffset")
 			p["CurrentPage"], _ = strconv.Atoi(page)
@@ -499,7 +419,7 @@ func overMaxMoreRows(next http.Handler) http.Handler {
 		if strings.HasSuffix(r.URL.Path, "/all") && q.Get("_limit") == "26" {
 			q.Set("_limit", "25")
 			r.URL.RawQuery = q.Encode()
-			editJSON(func(r *http.Request, status int, d map[string]any) int {
+			mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 				if res, ok := d["Results"].([]any); ok && len(res) > 0 {
 					extra := map[string]any{}
 					for k, v := range res[0].(map[string]any) {
@@ -524,7 +444,7 @@ var farOffset = time.FixedZone("+14:00", 14*3600)
 // the same instants, other text. Timestamps a few hours apart then sort one way as
 // instants and the other way as text.
 func mixedOffsets(next http.Handler) http.Handler {
-	return editResults(func(r *http.Request, i int, c map[string]any) {
+	return mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 		id, _ := c["Id"].(string)
 		ts, _ := c["ModificationTimestamp"].(string)
 		t, err := time.Parse(time.RFC3339, ts)
@@ -551,7 +471,7 @@ func orderAsStrings(next http.Handler) http.Handler {
 		all := fetchAll(base, r)
 		text := func(i int) string { return fmt.Sprint(all[i].(map[string]any)["ModificationTimestamp"]) }
 		sort.SliceStable(all, func(i, j int) bool { return text(i) > text(j) })
-		editJSON(func(r *http.Request, status int, d map[string]any) int {
+		mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			from := min(len(all), (page-1)*limit)
 			d["Results"] = all[from:min(len(all), from+limit)]
 			return status

@@ -10,7 +10,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -61,19 +60,4 @@ func check(t testing.TB, h http.Handler, target contracttest.Target, cfg contrac
 		t.Fatalf("Check: %v", err)
 	}
 	return rep
-}
-
-// failures lists the failed and errored results of a report, one a line with evidence.
-func failures(rep *contracttest.Report) string {
-	var b strings.Builder
-	for _, r := range rep.Results {
-		if r.Status != contracttest.StatusFailed && r.Status != contracttest.StatusErrored {
-			continue
-		}
-		b.WriteString("\n" + string(r.Status) + " " + r.ID + ": " + r.Reason)
-		for _, e := range r.Evidence {
-			b.WriteString("\n    " + e.String())
-		}
-	}
-	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -23,19 +24,19 @@ func TestHarmlessVariantsPass(t *testing.T) {
 		wrap   func(http.Handler) http.Handler
 	}{
 		{name: "timestamps at mixed offsets, ordered as instants", strict: true, wrap: mixedOffsets},
-		{name: "extra fields on every contact", strict: true, wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "extra fields on every contact", strict: true, wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			if !r.URL.Query().Has("_select") {
 				c["Zz_Custom"] = "allowed by additionalProperties"
 			}
 		})},
 		{name: "data changing during the run", strict: true, wrap: fastClock},
 		{name: "_limit past the maximum clamped", wrap: clampLimit},
-		{name: "403 with another code, no Allow header", wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "403 with another code, no Allow header", wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			h.Del("Allow")
 			return status, body
 		})},
 		{name: "bad _limit and unknown _select ignored", wrap: clampParam("_select", "DisplayName")},
-		{name: "Pagination without CurrentPage for _skip", strict: true, wrap: editPagination(func(r *http.Request, p map[string]any) {
+		{name: "Pagination without CurrentPage for _skip", strict: true, wrap: mockedit.Pagination(func(r *http.Request, p map[string]any) {
 			if r.URL.Query().Has("_skip") {
 				delete(p, "CurrentPage")
 			}
@@ -45,7 +46,7 @@ func TestHarmlessVariantsPass(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rep := check(t, tc.wrap(newMock(t, mockserver.DefaultSeed, frozenClock(frozen))), contracttest.Target{Tokens: allTokens(privateToken)}, contracttest.Config{Strict: tc.strict})
-			if f := failures(rep); f != "" {
+			if f := rep.Failures(); f != "" {
 				t.Errorf("a harmless difference was reported as a break:%s", f)
 			}
 			for _, r := range rep.Results {

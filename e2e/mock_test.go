@@ -40,7 +40,7 @@ func TestMockPassesTheSuite(t *testing.T) {
 					target.Header = http.Header{mockserver.MockNowHeader: {tc.mockNow}}
 				}
 				rep := check(t, newMock(t, tc.seed, tc.clock), target, contracttest.Config{Strict: strict})
-				if f := failures(rep); f != "" {
+				if f := rep.Failures(); f != "" {
 					t.Errorf("the mock broke the contract:%s", f)
 				}
 				for _, r := range rep.Results {
@@ -91,7 +91,7 @@ func BenchmarkSuiteAgainstMock(b *testing.B) {
 	for b.Loop() {
 		rep := check(b, h, target, contracttest.Config{Strict: true})
 		if !rep.OK() {
-			b.Fatalf("the mock broke the contract:%s", failures(rep))
+			b.Fatalf("the mock broke the contract:%s", rep.Failures())
 		}
 		requests = rep.Requests
 	}

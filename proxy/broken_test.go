@@ -1,79 +1,17 @@
 package proxy_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/proxy"
 )
-
-// editJSON wraps the mock and edits the D object of its answers (status returned).
-func editJSON(edit func(r *http.Request, status int, d map[string]any) int) func(http.Handler) http.Handler {
-	return editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
-		var env map[string]any
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if dec.Decode(&env) != nil {
-			return status, body
-		}
-		d, ok := env["D"].(map[string]any)
-		if !ok {
-			return status, body
-		}
-		status = edit(r, status, d)
-		b, _ := json.Marshal(env)
-		return status, b
-	})
-}
-
-// editRaw wraps the mock and edits its answers: status, headers, bytes.
-func editRaw(edit func(r *http.Request, status int, h http.Header, body []byte) (int, []byte)) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			h := rec.Header().Clone()
-			status, body := edit(r, rec.Code, h, rec.Body.Bytes())
-			for k, v := range h {
-				w.Header()[k] = v
-			}
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(status)
-			_, _ = w.Write(body)
-		})
-	}
-}
-
-// editQuery changes the query the mock sees.
-func editQuery(edit func(q url.Values)) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query()
-			edit(q)
-			r.URL.RawQuery = q.Encode()
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-func editResults(edit func(r *http.Request, i int, c map[string]any)) func(http.Handler) http.Handler {
-	return editJSON(func(r *http.Request, status int, d map[string]any) int {
-		res, _ := d["Results"].([]any)
-		for i, c := range res {
-			if m, ok := c.(map[string]any); ok {
-				edit(r, i, m)
-			}
-		}
-		return status
-	})
-}
 
 // TestBrokenUpstreamsAreReported puts the proxy in front of broken variants of the mock: each
 // break must be reported under the id of the suite's check for the rule, in
@@ -89,63 +27,63 @@ func TestBrokenUpstreamsAreReported(t *testing.T) {
 		strict bool
 		check  string
 	}{
-		{name: "OwnerId on /export", check: "own-all.owner-id", url: own + "?_limit=3", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "OwnerId on /export", check: "own-all.owner-id", url: own + "?_limit=3", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			c["OwnerId"] = "20100412160312774200000000"
 		})},
-		{name: "no OwnerId on /export/all", check: "own-all.owner-id", url: all + "?_limit=3", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "no OwnerId on /export/all", check: "own-all.owner-id", url: all + "?_limit=3", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			delete(c, "OwnerId")
 		})},
-		{name: "_limit ignored", check: "paging.limit", url: own + "?_limit=2", wrap: editQuery(func(q url.Values) { q.Del("_limit") })},
-		{name: "more than the default page", check: "paging.default-size", url: own, wrap: editQuery(func(q url.Values) { q.Set("_limit", "12") })},
-		{name: "more than the maximum of /export/all", check: "paging.over-max", url: all + "?_limit=25", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "_limit ignored", check: "paging.limit", url: own + "?_limit=2", wrap: mockedit.Query(func(q url.Values) { q.Del("_limit") })},
+		{name: "more than the default page", check: "paging.default-size", url: own, wrap: mockedit.Query(func(q url.Values) { q.Set("_limit", "12") })},
+		{name: "more than the maximum of /export/all", check: "paging.over-max", url: all + "?_limit=25", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			res, _ := d["Results"].([]any)
 			d["Results"] = append(res, res[:5]...)
 			return status
 		})},
-		{name: "_filter ignored", check: "filter.match", url: all + "?_limit=25&_filter=" + url.QueryEscape("Tags Eq 'Hot Prospect'"), wrap: editQuery(func(q url.Values) { q.Del("_filter") })},
-		{name: "a bad filter accepted", check: "filter.bad", url: all + "?_filter=" + url.QueryEscape("PrimaryEmail Eqq 'x'"), wrap: editQuery(func(q url.Values) { q.Del("_filter") })},
-		{name: "_select ignored", check: "select.fields", url: own + "?_select=DisplayName&_limit=5", wrap: editQuery(func(q url.Values) { q.Del("_select") })},
-		{name: "_select drops ResourceUri (strict)", check: "select.keeps-id", strict: true, url: own + "?_select=DisplayName&_limit=5", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "_filter ignored", check: "filter.match", url: all + "?_limit=25&_filter=" + url.QueryEscape("Tags Eq 'Hot Prospect'"), wrap: mockedit.Query(func(q url.Values) { q.Del("_filter") })},
+		{name: "a bad filter accepted", check: "filter.bad", url: all + "?_filter=" + url.QueryEscape("PrimaryEmail Eqq 'x'"), wrap: mockedit.Query(func(q url.Values) { q.Del("_filter") })},
+		{name: "_select ignored", check: "select.fields", url: own + "?_select=DisplayName&_limit=5", wrap: mockedit.Query(func(q url.Values) { q.Del("_select") })},
+		{name: "_select drops ResourceUri (strict)", check: "select.keeps-id", strict: true, url: own + "?_select=DisplayName&_limit=5", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			delete(c, "ResourceUri")
 		})},
-		{name: "Success true on a 403", check: "envelope.success", url: own, token: "idx-member-avery", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "Success true on a 403", check: "envelope.success", url: own, token: "idx-member-avery", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			d["Success"] = true
 			return status
 		})},
-		{name: "an error without Code", check: "envelope.error", url: own, token: "idx-member-avery", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "an error without Code", check: "envelope.error", url: own, token: "idx-member-avery", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			delete(d, "Code")
 			return status
 		})},
-		{name: "text/html", check: "conformance.content-type", url: own, wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "text/html", check: "conformance.content-type", url: own, wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			h.Set("Content-Type", "text/html; charset=utf-8")
 			return status, body
 		})},
-		{name: "a ResourceUri off the schema", check: "conformance.schema", url: own + "?_limit=4", wrap: editResults(func(r *http.Request, i int, c map[string]any) {
+		{name: "a ResourceUri off the schema", check: "conformance.schema", url: own + "?_limit=4", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 			if i == 2 {
 				c["ResourceUri"] = "contacts/1"
 			}
 		})},
-		{name: "422 for a bad parameter", check: "conformance.status", url: own + "?_page=0", wrap: editRaw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		{name: "422 for a bad parameter", check: "conformance.status", url: own + "?_page=0", wrap: mockedit.Raw(func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
 			return http.StatusUnprocessableEntity, body
 		})},
-		{name: "a bad _page accepted", check: "bad-input.page", url: own + "?_page=0", wrap: editQuery(func(q url.Values) { q.Set("_page", "1") })},
-		{name: "_limit past the maximum clamped (strict)", check: "paging.over-max-rejected", strict: true, url: all + "?_limit=26", wrap: editQuery(func(q url.Values) { q.Set("_limit", "25") })},
-		{name: "Pagination without asking", check: "paging.no-pagination", url: own + "?_limit=2", wrap: editQuery(func(q url.Values) { q.Set("_pagination", "1") })},
-		{name: "count with contacts", check: "paging.count", url: own + "?_pagination=count", wrap: editQuery(func(q url.Values) { q.Set("_pagination", "1") })},
-		{name: "wrong TotalPages", check: "paging.arithmetic", url: own + "?_limit=7&_page=2&_pagination=1", wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "a bad _page accepted", check: "bad-input.page", url: own + "?_page=0", wrap: mockedit.Query(func(q url.Values) { q.Set("_page", "1") })},
+		{name: "_limit past the maximum clamped (strict)", check: "paging.over-max-rejected", strict: true, url: all + "?_limit=26", wrap: mockedit.Query(func(q url.Values) { q.Set("_limit", "25") })},
+		{name: "Pagination without asking", check: "paging.no-pagination", url: own + "?_limit=2", wrap: mockedit.Query(func(q url.Values) { q.Set("_pagination", "1") })},
+		{name: "count with contacts", check: "paging.count", url: own + "?_pagination=count", wrap: mockedit.Query(func(q url.Values) { q.Set("_pagination", "1") })},
+		{name: "wrong TotalPages", check: "paging.arithmetic", url: own + "?_limit=7&_page=2&_pagination=1", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			p := d["Pagination"].(map[string]any)
 			n, _ := p["TotalPages"].(json.Number).Int64()
 			p["TotalPages"] = n + 1
 			return status
 		})},
-		{name: "_skip ignored", check: "paging.skip", url: own + "?_skip=3&_limit=2&_pagination=1", wrap: editQuery(func(q url.Values) { q.Del("_skip") })},
+		{name: "_skip ignored", check: "paging.skip", url: own + "?_skip=3&_limit=2&_pagination=1", wrap: mockedit.Query(func(q url.Values) { q.Del("_skip") })},
 		{name: "no credentials accepted", check: "auth.no-credentials", url: own, token: "-", wrap: func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				r.Header.Set("Authorization", "OAuth private-member-avery")
 				next.ServeHTTP(w, r)
 			})
 		}},
-		{name: "ExportTimestamp with a zone", check: "incremental.export-timestamp", url: own, wrap: editJSON(func(r *http.Request, status int, d map[string]any) int {
+		{name: "ExportTimestamp with a zone", check: "incremental.export-timestamp", url: own, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			d["ExportTimestamp"] = d["ExportTimestamp"].(string) + "-05:00"
 			return status
 		})},

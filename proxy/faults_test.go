@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/proxy"
 )
 
@@ -140,7 +141,7 @@ func TestAuthorizationPassesThroughAndIsMasked(t *testing.T) {
 
 // TestViolationsAreBounded: /_mock/violations keeps the last Keep violations, and counts all.
 func TestViolationsAreBounded(t *testing.T) {
-	upstream := serve(t, editResults(func(r *http.Request, i int, c map[string]any) {
+	upstream := serve(t, mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 		if i == 0 {
 			c["OwnerId"] = "20100412160312774200000000"
 		}
@@ -160,7 +161,7 @@ func TestViolationsAreBounded(t *testing.T) {
 
 // TestReportFiles: WriteReport writes the JSON and JUnit reports, in contracttest's formats.
 func TestReportFiles(t *testing.T) {
-	upstream := serve(t, editResults(func(r *http.Request, i int, c map[string]any) {
+	upstream := serve(t, mockedit.Results(func(r *http.Request, i int, c map[string]any) {
 		c["OwnerId"] = "20100412160312774200000000"
 	})(newMock(t)))
 	p, srv := newProxy(t, upstream.URL, nil)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/mockserver"
 	"github.com/sparkmock/sparkmock/proxy"
 )
@@ -89,20 +90,6 @@ func (h *headerCheck) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, err
 }
 
-func failures(rep *contracttest.Report) string {
-	var b strings.Builder
-	for _, r := range rep.Results {
-		if r.Status != contracttest.StatusFailed && r.Status != contracttest.StatusErrored {
-			continue
-		}
-		b.WriteString("\n" + string(r.Status) + " " + r.ID + ": " + r.Reason)
-		for _, e := range r.Evidence {
-			b.WriteString("\n    " + e.String())
-		}
-	}
-	return b.String()
-}
-
 // TestMockThroughProxyPassesTheSuite runs the whole contract suite through the proxy in front
 // of the mock: the suite must pass, every answer must carry X-Contract-Violations: 0, and the
 // proxy's own report must hold no violation.
@@ -128,14 +115,14 @@ func TestMockThroughProxyPassesTheSuite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
-			if f := failures(rep); f != "" {
+			if f := rep.Failures(); f != "" {
 				t.Errorf("the suite through the proxy failed:%s", f)
 			}
 			if len(hc.nonzero) > 0 {
 				t.Errorf("got %d answers with violations, want none:\n%s", len(hc.nonzero), strings.Join(hc.nonzero, "\n"))
 			}
 			prep := p.Report()
-			if f := failures(prep); f != "" {
+			if f := prep.Failures(); f != "" {
 				t.Errorf("the proxy's report holds violations:%s", f)
 			}
 			if prep.Requests != hc.seen || hc.seen < 100 {
@@ -297,7 +284,7 @@ func TestMockThroughProxyOddRequests(t *testing.T) {
 // TestUpstreamUnderAPrefix: a service mounted under a path prefix is judged on the contract's
 // paths.
 func TestUpstreamUnderAPrefix(t *testing.T) {
-	broken := editResults(func(r *http.Request, i int, c map[string]any) { c["OwnerId"] = "20100412160312774200000000" })(newMock(t))
+	broken := mockedit.Results(func(r *http.Request, i int, c map[string]any) { c["OwnerId"] = "20100412160312774200000000" })(newMock(t))
 	upstream := serve(t, http.StripPrefix("/spark", broken))
 	_, srv := newProxy(t, upstream.URL+"/spark/", nil)
 	res, body := get(t, srv.URL+"/v1/contacts/export?_limit=2", "private-member-avery")
@@ -312,7 +299,7 @@ func TestUpstreamUnderAPrefix(t *testing.T) {
 // TestHTTPSUpstream: an https upstream is reached over TLS (its CA given in the config), and
 // its answers are judged as an http one's are.
 func TestHTTPSUpstream(t *testing.T) {
-	broken := editResults(func(r *http.Request, i int, c map[string]any) { c["OwnerId"] = "20100412160312774200000000" })(newMock(t))
+	broken := mockedit.Results(func(r *http.Request, i int, c map[string]any) { c["OwnerId"] = "20100412160312774200000000" })(newMock(t))
 	upstream := httptest.NewTLSServer(broken)
 	t.Cleanup(upstream.Close)
 	_, srv := newProxy(t, upstream.URL, func(c *proxy.Config) {
