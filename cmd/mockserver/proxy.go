@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -104,26 +103,9 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 	}
 	fmt.Fprintln(stdout)
 
-	errc := make(chan error, 1)
-	go func() {
-		if hs.TLSConfig != nil {
-			errc <- hs.ServeTLS(ln, "", "")
-			return
-		}
-		errc <- hs.Serve(ln)
-	}()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	p.SetReady(false)
-	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
-	defer cancel()
-	shutErr := hs.Shutdown(sctx)
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) && shutErr == nil {
-		shutErr = err
+	shutdown, shutErr := serveUntilDone(ctx, hs, ln, hs.TLSConfig != nil, o.shutdownTimeout, log, p.SetReady)
+	if !shutdown {
+		return shutErr
 	}
 	if o.report != "" {
 		if err := p.WriteReport(o.report); err != nil {
@@ -132,8 +114,5 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 		jp, xp := proxy.ReportPaths(o.report)
 		log.Info("report written", "json", jp, "junit", xp)
 	}
-	if shutErr != nil {
-		return fmt.Errorf("shutdown: %w", shutErr)
-	}
-	return nil
+	return shutErr
 }

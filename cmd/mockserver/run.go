@@ -289,9 +289,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if o.watch {
 		go srv.WatchFixtures(ctx, o.fixtures, o.watchInterval)
 	}
+	_, err = serveUntilDone(ctx, hs, ln, tlsConfig != nil, o.shutdownTimeout, log, srv.SetReady)
+	return err
+}
+
+// serveUntilDone serves hs on ln (TLS when useTLS, with hs.TLSConfig) until ctx ends, then
+// answers not ready, lets the requests in flight finish within timeout, and returns
+// shutdown true with the shutdown's error, nil when clean. A server that stops serving on
+// its own returns shutdown false and why.
+func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, useTLS bool, timeout time.Duration, log *slog.Logger, setReady func(bool)) (shutdown bool, err error) {
 	errc := make(chan error, 1)
 	go func() {
-		if tlsConfig != nil {
+		if useTLS {
 			errc <- hs.ServeTLS(ln, "", "")
 			return
 		}
@@ -299,20 +308,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}()
 	select {
 	case err := <-errc:
-		return err
+		return false, err
 	case <-ctx.Done():
 	}
-	srv.SetReady(false)
-	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	setReady(false)
+	log.Info("shutting down: finishing requests in flight", "timeout", timeout)
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		<-errc
+		return true, fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return true, err
 	}
-	return nil
+	return true, nil
 }
 
 // serveTLS makes the TLS configuration: the given certificate or a self-signed one.
