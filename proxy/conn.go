@@ -120,7 +120,11 @@ func (t *plainTransport) exchange(req *http.Request, pc *plainConn) (*http.Respo
 		stop()
 		return nil, errors.New("the upstream switched protocols (101), which the proxy does not follow")
 	}
-	res.Body = &plainBody{rc: res.Body, t: t, pc: pc, stop: stop, keep: !res.Close}
+	left := res.ContentLength
+	if req.Method == http.MethodHead {
+		left = 0
+	}
+	res.Body = &plainBody{rc: res.Body, t: t, pc: pc, stop: stop, keep: !res.Close, left: left}
 	return res, nil
 }
 
@@ -207,6 +211,7 @@ type plainBody struct {
 	pc   *plainConn
 	stop func() bool
 	keep bool
+	left int64 // bytes of a body of known length not yet read; -1 when the length is unknown
 	eof  bool
 	done bool
 }
@@ -216,6 +221,9 @@ func (b *plainBody) Read(p []byte) (int, error) {
 		return 0, errors.New("read of a closed body")
 	}
 	n, err := b.rc.Read(p)
+	if b.left > 0 {
+		b.left -= int64(n)
+	}
 	if err == io.EOF {
 		b.eof = true
 	} else if err != nil {
@@ -229,13 +237,9 @@ func (b *plainBody) Close() error {
 		return nil
 	}
 	b.done = true
-	if !b.eof && b.keep {
-		// A body read to its announced length has not seen EOF yet: one more read says
-		// whether anything is left (nothing, with a Content-Length, costs no system call).
-		var one [1]byte
-		n, err := b.rc.Read(one[:])
-		b.eof = n == 0 && err == io.EOF
-	}
+	// A body read to its announced length is whole without the read that would say EOF.
+	// Anything short of that closes the connection: reading on could wait for the upstream.
+	b.eof = b.eof || b.left == 0
 	// A context that fired (the deadline moved into the past) leaves the connection unusable.
 	fired := !b.stop()
 	if !b.eof || !b.keep || fired {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sparkmock/sparkmock/proxy"
 )
 
 // rawUpstream is an HTTP/1.1 upstream written by hand, to answer in ways net/http's server
@@ -207,5 +209,27 @@ func TestClientGoneCutsTheUpstreamShort(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the upstream's connection is still open 5 s after the client left")
+	}
+}
+
+// TestTooLargeAnswerIsNotWaitedFor: an answer announced larger than MaxBody is refused at
+// once, without waiting for the rest of its body (which may never come).
+func TestTooLargeAnswerIsNotWaitedFor(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	up := newRawUpstream(t, func(w *bufio.Writer, r *http.Request) bool {
+		w.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+		w.Flush()
+		<-release // the rest never comes while the test runs
+		return true
+	})
+	_, srv := newProxy(t, up.URL(), func(c *proxy.Config) { c.MaxBody = 1000 })
+	start := time.Now()
+	res, body := get(t, srv.URL+"/v1/contacts/export", "private-member-avery")
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the answer took %v, want it at once", took)
+	}
+	if res.StatusCode != http.StatusBadGateway || res.Header.Get(proxy.HeaderFault) != proxy.FaultTooLarge {
+		t.Errorf("got %d, %s=%q; want 502, %q: %s", res.StatusCode, proxy.HeaderFault, res.Header.Get(proxy.HeaderFault), proxy.FaultTooLarge, body)
 	}
 }
