@@ -86,24 +86,26 @@ func (t *plainTransport) exchange(req *http.Request, pc *plainConn) (*http.Respo
 	}
 	// A client that goes away cuts the exchange short: the deadline wakes the blocked read.
 	stop := context.AfterFunc(ctx, func() { pc.c.SetDeadline(time.Unix(1, 0)) })
-	if err := req.Write(pc.bw); err != nil {
-		stop()
-		return nil, ctxErr(ctx, err)
+	err := req.Write(pc.bw)
+	if err == nil {
+		err = pc.bw.Flush()
 	}
-	if err := pc.bw.Flush(); err != nil {
+	if err != nil {
 		stop()
+		if ctx.Err() == nil && isReset(err, "write") {
+			return nil, fmt.Errorf("%w (%w)", errNothingRead, err) // a connection closed while idle
+		}
 		return nil, ctxErr(ctx, err)
 	}
 	if _, err := pc.br.Peek(1); err != nil {
 		stop()
-		if ctx.Err() == nil && (errors.Is(err, io.EOF) || isReset(err)) {
+		if ctx.Err() == nil && (errors.Is(err, io.EOF) || isReset(err, "read")) {
 			return nil, errNothingRead
 		}
 		return nil, ctxErr(ctx, err)
 	}
 	var res *http.Response
 	for {
-		var err error
 		res, err = http.ReadResponse(pc.br, req)
 		if err != nil {
 			stop()
@@ -136,10 +138,11 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// isReset is a read cut short by the other end (not by a deadline).
-func isReset(err error) bool {
+// isReset is an op ("read", "write") on the connection cut short by the other end, not by a
+// deadline.
+func isReset(err error, op string) bool {
 	var oe *net.OpError
-	return errors.As(err, &oe) && oe.Op == "read" && !oe.Timeout()
+	return errors.As(err, &oe) && oe.Op == op && !oe.Timeout()
 }
 
 // get takes an idle connection that is still young enough, or dials a new one. A request that

@@ -18,6 +18,7 @@ import (
 // does not: it counts connections and requests, and answers each request with answer.
 type rawUpstream struct {
 	ln     net.Listener
+	reset  bool // close connections with an RST instead of a FIN
 	mu     sync.Mutex
 	conns  int
 	byLine map[string]int // "GET /path" -> times received
@@ -42,6 +43,9 @@ func newRawUpstream(t *testing.T, answer func(w *bufio.Writer, r *http.Request) 
 			u.mu.Unlock()
 			go func() {
 				defer c.Close()
+				if u.reset {
+					_ = c.(*net.TCPConn).SetLinger(0)
+				}
 				br, bw := bufio.NewReader(c), bufio.NewWriter(c)
 				for {
 					r, err := http.ReadRequest(br)
@@ -107,10 +111,18 @@ func send(t *testing.T, method, url string) (int, string) {
 // sent twice, is never written into it: the connection is seen closed first. The client sees
 // none of it, and the upstream gets every request exactly once.
 func TestKeptAliveConnectionsTheUpstreamClosed(t *testing.T) {
+	t.Run("closed", func(t *testing.T) { keptAliveClosed(t, false) })
+	t.Run("reset", func(t *testing.T) { keptAliveClosed(t, true) })
+}
+
+// keptAliveClosed: the upstream closes after each answer; with reset, with an RST (the
+// proxy's next write fails), else with a FIN (its next read gets EOF).
+func keptAliveClosed(t *testing.T, reset bool) {
 	up := newRawUpstream(t, func(w *bufio.Writer, r *http.Request) bool {
 		writeExpired(w, "")
 		return true // closes, though the answer said nothing of it
 	})
+	up.reset = reset
 	_, srv := newProxy(t, up.URL(), nil)
 	steps := []struct{ method, path string }{
 		{http.MethodGet, "/v1/contacts/export"},
