@@ -21,6 +21,7 @@ type rawUpstream struct {
 	reset  bool // close connections with an RST instead of a FIN
 	mu     sync.Mutex
 	conns  int
+	closed int            // connections the upstream has closed
 	byLine map[string]int // "GET /path" -> times received
 }
 
@@ -42,7 +43,12 @@ func newRawUpstream(t *testing.T, answer func(w *bufio.Writer, r *http.Request) 
 			u.conns++
 			u.mu.Unlock()
 			go func() {
-				defer c.Close()
+				defer func() {
+					c.Close()
+					u.mu.Lock()
+					u.closed++
+					u.mu.Unlock()
+				}()
 				if u.reset {
 					_ = c.(*net.TCPConn).SetLinger(0)
 				}
@@ -68,6 +74,20 @@ func newRawUpstream(t *testing.T, answer func(w *bufio.Writer, r *http.Request) 
 }
 
 func (u *rawUpstream) URL() string { return "http://" + u.ln.Addr().String() }
+
+// waitAllClosed waits until the upstream has closed every connection it accepted.
+func (u *rawUpstream) waitAllClosed(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		u.mu.Lock()
+		done := u.closed == u.conns
+		u.mu.Unlock()
+		if done {
+			return
+		}
+	}
+	t.Fatal("the upstream still has connections open after 5 s")
+}
 
 func (u *rawUpstream) counts() (conns int, byLine map[string]int) {
 	u.mu.Lock()
@@ -132,7 +152,7 @@ func keptAliveClosed(t *testing.T, reset bool) {
 		{http.MethodGet, "/v1/contacts/export"},
 	}
 	for _, s := range steps {
-		time.Sleep(30 * time.Millisecond) // the upstream's close reaches the proxy's side
+		up.waitAllClosed(t) // the connection in the proxy's pool is closed on the other side
 		status, body := send(t, s.method, srv.URL+s.path)
 		if status != http.StatusUnauthorized || body != expiredBody {
 			t.Errorf("%s %s: got %d %s, want the upstream's 401 as it sent it", s.method, s.path, status, body)
