@@ -48,7 +48,8 @@ type Judgement struct {
 	// Judged lists the ids of the checks that judged the exchange, broken or held.
 	Judged []string
 	// RequestProblem says how the request itself breaks openapi.yaml, "" when it does not.
-	// That is the client's doing, not a violation: the answer is then judged on rejecting it.
+	// [choice] That is the client's doing, not a violation: the answer is then judged on
+	// rejecting it.
 	RequestProblem string
 	// NotJSON is set when the answer's body is not JSON at all (or empty): why.
 	NotJSON string
@@ -460,7 +461,7 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 	}
 }
 
-// clockOf is the time a filter's now() meant: the answer's Date (a service's clock, which a
+// clockOf is the time a filter's now() meant ([choice]): the answer's Date (a service's clock, which a
 // mock may set back), else this machine's.
 func (j *Judge) clockOf(x *exchange) time.Time {
 	if d, err := http.ParseTime(x.header.Get("Date")); err == nil {
@@ -586,7 +587,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values) {
 		q, _ = sparkql.Parse(query.Get("_filter"), j.schema, sparkql.Options{Now: j.clockOf(x), Location: j.loc})
 		if q != nil {
 			undecided = undecidedFields(q)
-			// A field _select left out is absent from every contact: whether the contact
+			// [choice] A field _select left out is absent from every contact: whether the contact
 			// satisfies a filter on it cannot be seen.
 			for _, f := range q.Fields() {
 				if len(sel) > 0 && !selected[f] && !alwaysKept[f] {

@@ -24,6 +24,7 @@ func TestBrokenUpstreamsAreReported(t *testing.T) {
 		wrap   func(http.Handler) http.Handler
 		url    string // path and query
 		token  string
+		agent  string // the client's X-SparkApi-User-Agent; "-" sends none
 		strict bool
 		check  string
 	}{
@@ -83,6 +84,18 @@ func TestBrokenUpstreamsAreReported(t *testing.T) {
 				next.ServeHTTP(w, r)
 			})
 		}},
+		{name: "no user agent accepted", check: "auth.user-agent", url: own, agent: "-", wrap: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.Header.Set("X-SparkApi-User-Agent", "added-upstream")
+				next.ServeHTTP(w, r)
+			})
+		}},
+		{name: "a filter over the limits accepted", check: "filter.limits", url: all + "?_filter=" + url.QueryEscape(strings.Repeat("Tags Eq 'x' Or ", 75)+"Tags Eq 'x'"), wrap: mockedit.Query(func(q url.Values) { q.Del("_filter") })},
+		{name: "a negative _skip accepted", check: "bad-input.skip", url: own + "?_skip=-1", wrap: mockedit.Query(func(q url.Values) { q.Set("_skip", "0") })},
+		{name: "_pagination=2 accepted", check: "bad-input.pagination", url: own + "?_pagination=2", wrap: mockedit.Query(func(q url.Values) { q.Set("_pagination", "1") })},
+		{name: "a bad _orderby accepted", check: "bad-input.orderby", url: own + "?_orderby=" + url.QueryEscape("Display Name"), wrap: mockedit.Query(func(q url.Values) { q.Del("_orderby") })},
+		{name: "a negative _limit accepted (strict)", check: "bad-input.limit", strict: true, url: own + "?_limit=-1", wrap: mockedit.Query(func(q url.Values) { q.Set("_limit", "10") })},
+		{name: "a bad _select accepted (strict)", check: "bad-input.select", strict: true, url: own + "?_select=" + url.QueryEscape("Display Name"), wrap: mockedit.Query(func(q url.Values) { q.Del("_select") })},
 		{name: "ExportTimestamp with a zone", check: "incremental.export-timestamp", url: own, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			d["ExportTimestamp"] = d["ExportTimestamp"].(string) + "-05:00"
 			return status
@@ -101,7 +114,11 @@ func TestBrokenUpstreamsAreReported(t *testing.T) {
 			}
 			for _, fail := range []bool{false, true} {
 				_, srv := newProxy(t, upstream.URL, func(c *proxy.Config) { c.Strict = tc.strict; c.FailOnViolation = fail })
-				res, body := get(t, srv.URL+tc.url, token)
+				agent := tc.agent
+				if agent == "" {
+					agent = "proxy-test"
+				}
+				res, body := getAs(t, srv.URL+tc.url, token, agent)
 				n, _ := strconv.Atoi(res.Header.Get(proxy.HeaderViolations))
 				if n < 1 {
 					t.Fatalf("fail-on-violation %v: got %s=%q (status %d), want at least 1: %.300s", fail, proxy.HeaderViolations, res.Header.Get(proxy.HeaderViolations), res.StatusCode, body)

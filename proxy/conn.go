@@ -63,7 +63,8 @@ func (t *plainTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	res, err := t.exchange(req, pc)
 	if err != nil && errors.Is(err, errNothingRead) && pc.reused && replayable && req.Context().Err() == nil {
-		// The upstream had closed the kept-alive connection: once more, on a new one.
+		// [choice] The upstream had closed the kept-alive connection: once more, on a new
+		// one, as net/http does for a request that is safe to send twice.
 		pc.c.Close()
 		if pc, err = t.dial(req.Context()); err != nil {
 			return nil, err

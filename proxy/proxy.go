@@ -238,7 +238,8 @@ func (p *Proxy) WriteReport(file string) error {
 // hopHeaders are the hop-by-hop headers a proxy does not pass on (RFC 9110, 7.6.1).
 var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
 
-// Fault kinds: what went wrong with the upstream, in the X-Upstream-Fault header of a 502.
+// Fault kinds: what went wrong with the upstream, in the X-Upstream-Fault header of a 502
+// ([choice]: the contract knows no proxy; these name the cases a client must tell apart).
 const (
 	FaultUnreachable = "unreachable"
 	FaultTimeout     = "timeout"
@@ -334,7 +335,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 	n := len(jm.Violations)
 
 	switch {
-	case jm.NotJSON != "":
+	case jm.NotJSON != "": // [choice] a 502 even without FailOnViolation: no Spark answer is anything but JSON
 		p.fail(w, r, &u, FaultNotJSON, fmt.Sprintf("the upstream answered %d with a body that is not JSON (%s; Content-Type %q, %d bytes)", res.StatusCode, jm.NotJSON, res.Header.Get("Content-Type"), len(judged)), n)
 		return
 	case n > 0 && p.cfg.FailOnViolation:

@@ -142,11 +142,19 @@ func TestMockThroughProxyPassesTheSuite(t *testing.T) {
 // get sends a GET through the proxy and returns the answer.
 func get(t testing.TB, url, token string) (*http.Response, []byte) {
 	t.Helper()
+	return getAs(t, url, token, "proxy-test")
+}
+
+// getAs is get with the given X-SparkApi-User-Agent; "-" sends none.
+func getAs(t testing.TB, url, token, agent string) (*http.Response, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("X-SparkApi-User-Agent", "proxy-test")
+	if agent != "-" {
+		req.Header.Set("X-SparkApi-User-Agent", agent)
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "OAuth "+token)
 	}

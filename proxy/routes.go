@@ -6,7 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// routes lists every route of the proxy: its own few, and the rest forwarded.
+// routes lists every route of the proxy: its own few, and the rest forwarded ([choice]: in
+// proxy mode the mock's data and /_mock/accounts are not served, only forwarded).
 func (p *Proxy) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", handleStatus(`{"status":"ok"}`, nil))

@@ -36,7 +36,7 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 		}
 	}
 	var tlsConf *tls.Config
-	if o.upstreamCA != "" {
+	if o.upstreamCA != "" { // [choice] added to the system's roots, not in their place
 		if up.Scheme != "https" {
 			return usageError("-upstream-ca goes with an https upstream, not %s", up)
 		}
