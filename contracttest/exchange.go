@@ -160,21 +160,17 @@ func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 type ruling struct {
 	j       *Judge
 	id      string
+	off     bool   // the rule of id is a [choice] and the judge is not strict: nothing recorded
 	marked  string // the last id marked judged
 	out     *Judgement
 	secrets []string
 }
 
-// as switches to the rule of a check; it returns nil (judge nothing) for a [choice] rule
-// when not strict.
-func (r *ruling) as(id string) *ruling {
+// as switches to the rule of a check. A [choice] rule when the judge is not strict is
+// judged into nothing: ok and fail record nothing until the next as.
+func (r *ruling) as(id string) {
 	r.id = id
-	return r
-}
-
-// applies says whether a check's rule is applied.
-func (r *ruling) applies(id string) bool {
-	return r.j.strict || r.j.sources[id] != SourceChoice
+	r.off = !r.j.strict && r.j.sources[id] == SourceChoice
 }
 
 func (r *ruling) mark() {
@@ -190,9 +186,16 @@ func (r *ruling) mark() {
 	r.out.Judged = append(r.out.Judged, r.id)
 }
 
-func (r *ruling) ok() { r.mark() }
+func (r *ruling) ok() {
+	if !r.off {
+		r.mark()
+	}
+}
 
 func (r *ruling) fail(x *exchange, part any, format string, args ...any) {
+	if r.off {
+		return
+	}
 	r.mark()
 	e := newEvidence(x, part, format, args...)
 	for _, s := range r.secrets {
@@ -414,7 +417,7 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 	ok2xx := x.status >= 200 && x.status < 300
 	rv := j.requestVerdictOf(ctx, in, route)
 	r.out.RequestProblem = rv.problem
-	if rv.check != "" && r.applies(rv.check) {
+	if rv.check != "" {
 		r.as(rv.check)
 		if ok2xx {
 			r.fail(x, nil, "got %d for a request openapi.yaml rejects (%s), want a 4xx error", x.status, rv.problem)
@@ -610,10 +613,8 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values) {
 			if judgeSelectedKeys(r, x, sel, selected, c) {
 				r.ok()
 			}
-			if r.applies("select.keeps-id") {
-				r.as("select.keeps-id")
-				judgeKeepsID(r, x, sel, c)
-			}
+			r.as("select.keeps-id")
+			judgeKeepsID(r, x, sel, c)
 		}
 		if q != nil {
 			fc := filterCase{partial: undecided}

@@ -112,12 +112,19 @@ func TestBrokenUpstreamsAreReported(t *testing.T) {
 			case "-":
 				token = ""
 			}
+			agent := tc.agent
+			if agent == "" {
+				agent = "proxy-test"
+			}
+			if tc.strict { // a [choice] rule: judged only when strict
+				_, srv := newProxy(t, upstream.URL, nil)
+				getAs(t, srv.URL+tc.url, token, agent)
+				if checks, _, _ := violationsOf(t, srv.URL); slices.Contains(checks, tc.check) {
+					t.Errorf("not strict: got violations %v, want no %s", checks, tc.check)
+				}
+			}
 			for _, fail := range []bool{false, true} {
 				_, srv := newProxy(t, upstream.URL, func(c *proxy.Config) { c.Strict = tc.strict; c.FailOnViolation = fail })
-				agent := tc.agent
-				if agent == "" {
-					agent = "proxy-test"
-				}
 				res, body := getAs(t, srv.URL+tc.url, token, agent)
 				n, _ := strconv.Atoi(res.Header.Get(proxy.HeaderViolations))
 				if n < 1 {
