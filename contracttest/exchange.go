@@ -262,9 +262,14 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	if route == nil || in.Method != http.MethodGet || (x.path != PathExport && x.path != PathAll) {
 		return out
 	}
-	j.judgeRequest(ctx, r, x, in, route, query)
+	var f *sentFilter
+	if query.Has("_filter") {
+		f = &sentFilter{text: query.Get("_filter")}
+		f.query, f.err = sparkql.Parse(f.text, j.schema, sparkql.Options{Now: j.clockOf(x), Location: j.loc})
+	}
+	j.judgeRequest(ctx, r, x, in, route, query, f)
 	if x.status == http.StatusOK && x.D() != nil {
-		j.judgePage(r, x, query)
+		j.judgePage(r, x, query, f)
 	}
 	return out
 }
@@ -413,7 +418,14 @@ func errText(re *openapi3filter.RequestError) string {
 // judgeRequest judges how the answer treats the request: a request openapi.yaml rejects, or
 // one without credentials, or a _filter the language rejects, must not succeed; a valid
 // filter must not be refused.
-func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Exchange, route *routers.Route, query url.Values) {
+// sentFilter is the request's _filter, parsed once for every rule that reads it.
+type sentFilter struct {
+	text  string
+	query *sparkql.Query // nil when the language rejects it
+	err   error
+}
+
+func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Exchange, route *routers.Route, query url.Values, f *sentFilter) {
 	ok2xx := x.status >= 200 && x.status < 300
 	rv := j.requestVerdictOf(ctx, in, route)
 	r.out.RequestProblem = rv.problem
@@ -434,11 +446,10 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 			r.ok()
 		}
 	}
-	if !query.Has("_filter") {
+	if f == nil {
 		return
 	}
-	filter := query.Get("_filter")
-	_, err := sparkql.Parse(filter, j.schema, sparkql.Options{Now: j.clockOf(x), Location: j.loc})
+	filter, err := f.text, f.err
 	var pe *sparkql.Error
 	switch {
 	case errors.As(err, &pe):
@@ -474,7 +485,7 @@ func (j *Judge) clockOf(x *exchange) time.Time {
 }
 
 // judgePage applies the rules of a successful page to it and its contacts.
-func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values) {
+func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFilter) {
 	path := x.path
 	r.as("incremental.export-timestamp")
 	judgeExportTimestamp(r, x, func(ts string) (time.Time, time.Time, bool) {
@@ -586,8 +597,8 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values) {
 	}
 	var q *sparkql.Query
 	var undecided []string
-	if query.Has("_filter") {
-		q, _ = sparkql.Parse(query.Get("_filter"), j.schema, sparkql.Options{Now: j.clockOf(x), Location: j.loc})
+	if sent != nil {
+		q = sent.query
 		if q != nil {
 			undecided = undecidedFields(q)
 			// [choice] A field _select left out is absent from every contact: whether the contact
@@ -620,7 +631,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values) {
 			fc := filterCase{partial: undecided}
 			if fc.judged(c.obj) {
 				r.as("filter.match")
-				judgeMatch(r, x, q, "the request's filter", query.Get("_filter"), c, j.schema, j.loc)
+				judgeMatch(r, x, q, "the request's filter", sent.text, c, j.schema, j.loc)
 			}
 		}
 	}
