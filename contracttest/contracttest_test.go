@@ -505,3 +505,35 @@ func TestReadsAtMost2000ContactsAPath(t *testing.T) {
 		t.Errorf("got %s (%s), want skipped for the size", r.Status, r.Reason)
 	}
 }
+
+// TestRequestEvidenceMasks: a request shown as evidence (the proxy's upstream faults) masks
+// the Authorization token and a legacy session's AuthToken and ApiSig.
+func TestRequestEvidenceMasks(t *testing.T) {
+	u, err := url.Parse("https://api.example.com/v1/contacts/export?AuthToken=session-token-0123456789&ApiSig=abcdef0123456789&_limit=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		header   http.Header
+		wantCred string
+	}{
+		{name: "OAuth", header: http.Header{"Authorization": {"OAuth private-member-avery"}, "X-Sparkapi-User-Agent": {"t"}}, wantCred: "OAuth token priv...ry"},
+		{name: "no credentials, no agent", header: http.Header{}, wantCred: "session AuthToken, no X-SparkApi-User-Agent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := contracttest.RequestEvidence(http.MethodGet, u, tc.header)
+			if e.Credentials != tc.wantCred {
+				t.Errorf("Credentials = %q, want %q", e.Credentials, tc.wantCred)
+			}
+			if !strings.HasPrefix(e.Request, "GET https://api.example.com/v1/contacts/export?") || !strings.Contains(e.Request, "_limit=2") {
+				t.Errorf("Request = %q, want the method and the URL", e.Request)
+			}
+			for _, secret := range []string{"session-token-0123456789", "abcdef0123456789", "private-member-avery"} {
+				if strings.Contains(e.Request+e.Credentials, secret) {
+					t.Errorf("evidence %q / %q shows %s in full", e.Request, e.Credentials, secret)
+				}
+			}
+		})
+	}
+}

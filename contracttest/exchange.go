@@ -277,12 +277,26 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 // exchangeOf makes the suite's exchange of an Exchange: the URL and credentials as evidence
 // shows them, masked.
 func (j *Judge) exchangeOf(in *Exchange) (*exchange, []string) {
-	var secrets []string
 	x := &exchange{method: in.Method, path: in.URL.Path, status: in.Status, header: in.Header, body: in.Body}
 	if x.header == nil {
 		x.header = http.Header{}
 	}
-	u := *in.URL
+	var secrets []string
+	x.url, x.cred, secrets = describeRequest(in.URL, in.RequestHeader)
+	return x, secrets
+}
+
+// RequestEvidence describes a request as evidence does: the method and URL with a legacy
+// session's AuthToken and ApiSig masked, and the credentials it carried, masked.
+func RequestEvidence(method string, u *url.URL, h http.Header) Evidence {
+	shown, cred, _ := describeRequest(u, h)
+	return Evidence{Request: method + " " + shown, Credentials: cred}
+}
+
+// describeRequest gives a request's URL and credentials as evidence shows them, and the
+// secrets it masked in them.
+func describeRequest(in *url.URL, h http.Header) (shown, cred string, secrets []string) {
+	u := *in
 	if strings.Contains(u.RawQuery, "AuthToken") || strings.Contains(u.RawQuery, "ApiSig") {
 		q := u.Query()
 		for _, name := range []string{"AuthToken", "ApiSig"} {
@@ -293,25 +307,25 @@ func (j *Judge) exchangeOf(in *Exchange) (*exchange, []string) {
 		}
 		u.RawQuery = q.Encode()
 	}
-	x.url = u.String()
-	auth := in.RequestHeader.Get("Authorization")
+	shown = u.String()
+	auth := h.Get("Authorization")
 	switch scheme, tok, found := strings.Cut(auth, " "); {
 	case auth == "":
-		x.cred = "no credentials"
-		if strings.Contains(in.URL.RawQuery, "AuthToken=") {
-			x.cred = "session AuthToken"
+		cred = "no credentials"
+		if strings.Contains(in.RawQuery, "AuthToken=") {
+			cred = "session AuthToken"
 		}
 	case found:
-		x.cred = scheme + " token " + Mask(strings.TrimSpace(tok))
+		cred = scheme + " token " + Mask(strings.TrimSpace(tok))
 		secrets = append(secrets, strings.TrimSpace(tok))
 	default:
-		x.cred = "Authorization " + Mask(auth)
+		cred = "Authorization " + Mask(auth)
 		secrets = append(secrets, auth)
 	}
-	if in.RequestHeader.Get("X-SparkApi-User-Agent") == "" {
-		x.cred += ", no X-SparkApi-User-Agent"
+	if h.Get("X-SparkApi-User-Agent") == "" {
+		cred += ", no X-SparkApi-User-Agent"
 	}
-	return x, secrets
+	return shown, cred, secrets
 }
 
 // fastDecode decodes a page from cached pieces: the skeleton and each item decoded once per

@@ -272,11 +272,10 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 	u.RawQuery = r.URL.RawQuery
 	out.URL = &u
 	out.Host = ""
-	out.Header = r.Header.Clone()
-	for _, h := range hopHeaders {
+	for _, h := range hopHeaders { // out.Header is r.Clone's own copy
 		out.Header.Del(h)
 	}
-	for _, f := range strings.Split(r.Header.Get("Connection"), ",") {
+	for f := range strings.SplitSeq(r.Header.Get("Connection"), ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			out.Header.Del(f)
 		}
@@ -459,7 +458,8 @@ func violationsMessage(status int, vs []contracttest.Violation) string {
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, u *url.URL, kind, msg string, violations int) {
 	if kind != FaultViolations {
 		p.metrics.fault(kind)
-		ev := contracttest.Evidence{Request: r.Method + " " + maskedURL(u), Credentials: credentials(r.Header), Message: msg}
+		ev := contracttest.RequestEvidence(r.Method, u, r.Header)
+		ev.Message = msg
 		p.faults.add(kind, ev)
 		p.log.Warn("upstream fault", "fault", kind, "request", ev.Request, "credentials", ev.Credentials, "message", msg)
 	}
@@ -486,34 +486,6 @@ func (p *Proxy) record(j contracttest.Judgement) {
 		p.log.Warn("contract violation", "check", v.Check, "source", string(v.Source), "request", v.Request,
 			"credentials", v.Credentials, "status", v.Status, "message", v.Message, "body", v.Body)
 	}
-}
-
-// credentials describes a request's Authorization, masked.
-func credentials(h http.Header) string {
-	auth := h.Get("Authorization")
-	if auth == "" {
-		return "no credentials"
-	}
-	if scheme, tok, ok := strings.Cut(auth, " "); ok {
-		return scheme + " token " + sparkmock.MaskSecret(strings.TrimSpace(tok))
-	}
-	return "Authorization " + sparkmock.MaskSecret(auth)
-}
-
-// maskedURL renders a URL with the legacy session's AuthToken and ApiSig masked.
-func maskedURL(u *url.URL) string {
-	if !strings.Contains(u.RawQuery, "AuthToken") && !strings.Contains(u.RawQuery, "ApiSig") {
-		return u.String()
-	}
-	c := *u
-	q := c.Query()
-	for _, k := range []string{"AuthToken", "ApiSig"} {
-		if v := q.Get(k); v != "" {
-			q.Set(k, sparkmock.MaskSecret(v))
-		}
-	}
-	c.RawQuery = q.Encode()
-	return c.String()
 }
 
 // faultLog counts upstream faults for the report, with the first few as evidence.
