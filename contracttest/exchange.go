@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/internal/bounded"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
@@ -79,7 +80,7 @@ type Judge struct {
 	schema    sparkql.Schema
 	routes    map[string]*routers.Route
 	validator *responseValidator
-	requests  boundedMap[string, *requestVerdict]
+	requests  bounded.Map[string, *requestVerdict]
 	sources   map[string]Source
 	headersOf map[*openapi3.Operation][]string
 }
@@ -112,8 +113,7 @@ func ExchangeChecks() []CheckInfo {
 
 // NewJudge builds a Judge: the spec loaded and checked, routes and caches made once.
 func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
-	j := &Judge{strict: cfg.Strict, loc: cfg.Location, spec: cfg.Spec, routes: map[string]*routers.Route{},
-		sources: map[string]Source{}, headersOf: map[*openapi3.Operation][]string{}}
+	j := &Judge{strict: cfg.Strict, loc: cfg.Location, spec: cfg.Spec, sources: map[string]Source{}}
 	if j.loc == nil {
 		loc, err := time.LoadLocation(DefaultLocation)
 		if err != nil {
@@ -133,16 +133,8 @@ func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 			return nil, fmt.Errorf("contracttest: the spec has no GET %s: it is not a contract of the export", p)
 		}
 	}
-	for path, item := range j.spec.Paths.Map() {
-		for method, op := range item.Operations() {
-			j.routes[method+" "+path] = &routers.Route{Spec: j.spec, Path: path, PathItem: item, Method: method, Operation: op}
-			for _, p := range append(item.Parameters, op.Parameters...) {
-				if p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
-					j.headersOf[op] = append(j.headersOf[op], p.Value.Name)
-				}
-			}
-		}
-	}
+	j.routes = routesOf(j.spec)
+	j.headersOf = sparkmock.HeaderParameters(j.spec)
 	var err error
 	if j.schema, err = sparkmock.FilterSchema(j.spec); err != nil {
 		return nil, fmt.Errorf("contracttest: spec: %w", err)
@@ -151,7 +143,7 @@ func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 		j.sources[c.ID] = c.Source
 	}
 	j.validator = newResponseValidator(j.spec, j.routes, j.strict)
-	j.requests.init(1<<14, 8<<20)
+	j.requests.Init(1<<14, 8<<20)
 	return j, nil
 }
 
@@ -369,21 +361,8 @@ var judgeRequestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3fi
 // requestVerdictOf validates a request's parameters against its operation, once per distinct
 // method, path, query and declared headers.
 func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *routers.Route) *requestVerdict {
-	var kb strings.Builder
-	kb.WriteString(in.Method)
-	kb.WriteByte(' ')
-	kb.WriteString(in.URL.Path)
-	kb.WriteByte('?')
-	kb.WriteString(in.URL.RawQuery)
-	for _, h := range j.headersOf[route.Operation] {
-		for _, v := range in.RequestHeader.Values(h) {
-			kb.WriteByte(0)
-			kb.WriteString(v)
-		}
-		kb.WriteByte(1)
-	}
-	key := kb.String()
-	if v, ok := j.requests.get(key); ok {
+	key := sparkmock.RequestKey(in.Method, in.URL.Path, in.URL.RawQuery, in.RequestHeader, j.headersOf[route.Operation])
+	if v, ok := j.requests.Get(key); ok {
 		return v
 	}
 	v := &requestVerdict{}
@@ -414,7 +393,7 @@ func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *route
 			}
 		}
 	}
-	j.requests.put(key, v, len(key))
+	j.requests.Put(key, v, len(key))
 	return v
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/sparkmock/sparkmock/internal/bounded"
 )
 
 // responseValidator validates responses against openapi.yaml as kin-openapi's
@@ -31,8 +32,8 @@ type responseValidator struct {
 	// the only headers a verdict depends on.
 	headers []string
 
-	pieces   pieceCache                // decoded items and skeletons, by their bytes
-	verdicts boundedMap[string, error] // whole answers and skeletons, by everything they depend on
+	pieces   pieceCache                 // decoded items and skeletons, by their bytes
+	verdicts bounded.Map[string, error] // whole answers and skeletons, by everything they depend on
 }
 
 // pageSchema is what the piecewise validation of a route's 200 answer needs.
@@ -48,7 +49,7 @@ const maxItemSchemas = 4
 func newResponseValidator(spec *openapi3.T, routes map[string]*routers.Route, strict bool) *responseValidator {
 	v := &responseValidator{strict: strict, pages: map[*routers.Route]*pageSchema{}}
 	v.pieces.init()
-	v.verdicts.init(1<<14, 8<<20)
+	v.verdicts.Init(1<<14, 8<<20)
 	slots := map[*openapi3.Schema]int{}
 	seen := map[string]bool{"Content-Type": true}
 	keys := make([]string, 0, len(routes))
@@ -199,11 +200,11 @@ func (v *responseValidator) validate(ctx context.Context, method string, r *rout
 	}
 	kb.Write(body)
 	key := kb.String()
-	if err, ok := v.verdicts.get(key); ok {
+	if err, ok := v.verdicts.Get(key); ok {
 		return err
 	}
 	err := v.full(ctx, method, r, status, header, body)
-	v.verdicts.put(key, err, len(key))
+	v.verdicts.Put(key, err, len(key))
 	return err
 }
 
@@ -216,10 +217,10 @@ func (v *responseValidator) piecewiseValid(ctx context.Context, method string, r
 	}
 	kb.Write(s.skeleton)
 	key := kb.String()
-	err, seen := v.verdicts.get(key)
+	err, seen := v.verdicts.Get(key)
 	if !seen {
 		err = v.full(ctx, method, r, status, header, s.skeleton)
-		v.verdicts.put(key, err, len(key))
+		v.verdicts.Put(key, err, len(key))
 	}
 	if err != nil {
 		return false
@@ -278,61 +279,18 @@ var errTrailing = errors.New("trailing data after the JSON value")
 
 // pieceCache keeps decoded pieces by their bytes, within a count and a byte budget; when
 // full it forgets everything, which only costs decoding again.
-type pieceCache struct{ m boundedMap[string, *piece] }
+type pieceCache struct{ m bounded.Map[string, *piece] }
 
-func (c *pieceCache) init() { c.m.init(1<<16, 32<<20) }
+func (c *pieceCache) init() { c.m.Init(1<<16, 32<<20) }
 
 func (c *pieceCache) get(b []byte) *piece {
-	if p, ok := c.m.getBytes(b); ok {
+	if p, ok := c.m.GetBytes(b); ok {
 		return p
 	}
 	p := &piece{}
 	p.val, p.err = decodeValue(b)
-	c.m.put(string(b), p, len(b))
+	c.m.Put(string(b), p, len(b))
 	return p
-}
-
-// boundedMap is a map behind a read-write lock, bounded in entries and in the bytes of its
-// keys: past either bound it starts afresh.
-type boundedMap[K ~string, V any] struct {
-	mu         sync.RWMutex
-	m          map[K]V
-	bytes      int
-	maxEntries int
-	maxBytes   int
-}
-
-func (b *boundedMap[K, V]) init(entries, bytes int) {
-	b.maxEntries, b.maxBytes = entries, bytes
-	b.m = make(map[K]V)
-}
-
-func (b *boundedMap[K, V]) get(k K) (V, bool) {
-	b.mu.RLock()
-	v, ok := b.m[k]
-	b.mu.RUnlock()
-	return v, ok
-}
-
-// getBytes looks a key up without making a string of it.
-func (b *boundedMap[K, V]) getBytes(k []byte) (V, bool) {
-	b.mu.RLock()
-	v, ok := b.m[K(k)]
-	b.mu.RUnlock()
-	return v, ok
-}
-
-func (b *boundedMap[K, V]) put(k K, v V, size int) {
-	b.mu.Lock()
-	if len(b.m) >= b.maxEntries || b.bytes+size > b.maxBytes {
-		b.m = make(map[K]V)
-		b.bytes = 0
-	}
-	if _, dup := b.m[k]; !dup {
-		b.bytes += size
-	}
-	b.m[k] = v
-	b.mu.Unlock()
 }
 
 // splitBody is a page body split by splitPage.

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/sparkql"
@@ -38,18 +39,24 @@ type session struct {
 	answers   map[string]*filterAnswer
 }
 
+// routesOf maps "METHOD /path" to each operation of the spec, as the spec writes its path.
+func routesOf(spec *openapi3.T) map[string]*routers.Route {
+	routes := map[string]*routers.Route{}
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			routes[method+" "+path] = &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op}
+		}
+	}
+	return routes
+}
+
 func newSession(ctx context.Context, target Target, cfg Config) (*session, error) {
 	c, err := checkConfig(ctx, target, cfg)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: map[string]*routers.Route{},
+	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(c.spec),
 		listings: map[string]*listing{}, matrix: map[string]*[2]Cell{}, memo: map[string]*exchange{}, answers: map[string]*filterAnswer{}}
-	for path, item := range c.spec.Paths.Map() {
-		for method, op := range item.Operations() {
-			s.routes[method+" "+path] = &routers.Route{Spec: c.spec, Path: path, PathItem: item, Method: method, Operation: op}
-		}
-	}
 	s.validator = newResponseValidator(c.spec, s.routes, c.strict)
 	if s.schema, err = sparkmock.FilterSchema(c.spec); err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}

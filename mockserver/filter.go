@@ -3,10 +3,10 @@ package mockserver
 import (
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/internal/bounded"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
@@ -175,8 +175,7 @@ func filterError(err error) *sparkmock.Error {
 // queryCache keeps parsed filters: a filter means the same thing for the same text, clock
 // second and zone, so the parse (which resolves now(), days(n) …) is done once.
 type queryCache struct {
-	mu sync.Mutex
-	m  map[string]cachedQuery
+	m bounded.Map[string, cachedQuery]
 }
 
 type cachedQuery struct {
@@ -186,11 +185,11 @@ type cachedQuery struct {
 
 const maxCachedQueries = 1024
 
+func (c *queryCache) init() { c.m.Init(maxCachedQueries, 1<<20) }
+
 func (c *queryCache) parse(filter string, schema sparkql.Schema, now time.Time, loc *time.Location) (*sparkql.Query, error) {
 	key := strconv.FormatInt(now.Unix(), 10) + "\x00" + loc.String() + "\x00" + filter
-	c.mu.Lock()
-	hit, ok := c.m[key]
-	c.mu.Unlock()
+	hit, ok := c.m.Get(key)
 	if ok {
 		return hit.q, hit.err
 	}
@@ -199,12 +198,7 @@ func (c *queryCache) parse(filter string, schema sparkql.Schema, now time.Time, 
 	if err != nil {
 		hit = cachedQuery{err: filterError(err)}
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCachedQueries {
-		c.m = make(map[string]cachedQuery)
-	}
-	c.m[key] = hit
-	c.mu.Unlock()
+	c.m.Put(key, hit, len(key))
 	return hit.q, hit.err
 }
 

@@ -159,6 +159,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
 		sessions: newSessions(cfg.Clock), sleep: cfg.Sleep, metrics: newMetrics()}
+	s.queries.init()
 	if cfg.RateLimits != nil {
 		rc := cfg.RateLimitClock
 		if rc == nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/bounded"
 )
 
 // validator checks requests and responses against openapi.yaml. Everything it needs is
@@ -33,36 +34,13 @@ type validator struct {
 	item        [2]*openapi3.Schema // the contact of /export and of /export/all
 	maxResults  [2]int
 
-	skeletons [2]verdictCache // envelope skeletons already validated, per form, by their bytes
-	projected verdictCache    // _select projections already validated
+	skeletons [2]bounded.Map[string, bool] // envelope skeletons already validated, per form, by their bytes
+	projected bounded.Map[string, bool]    // _select projections already validated
 	// requests remembers request verdicts. A verdict depends only on the method, the path, the
 	// query string and the headers the operation declares (security is the auth middleware's,
 	// bodies are not validated), so identical inputs are validated once.
-	requests  requestCache
+	requests  bounded.Map[string, *sparkmock.Error]
 	headersOf map[*openapi3.Operation][]string
-}
-
-// The caches below are read on every request and written rarely: readers share an RWMutex,
-// so they never wait for one another.
-type requestCache struct {
-	mu sync.RWMutex
-	m  map[string]*sparkmock.Error
-}
-
-func (c *requestCache) get(key string) (*sparkmock.Error, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	e, ok := c.m[key]
-	return e, ok
-}
-
-func (c *requestCache) put(key string, e *sparkmock.Error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxVerdicts {
-		c.m = make(map[string]*sparkmock.Error)
-	}
-	c.m[key] = e
 }
 
 func newValidator(doc *openapi3.T) (*validator, error) {
@@ -70,15 +48,8 @@ func newValidator(doc *openapi3.T) (*validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi router: %w", err)
 	}
-	v := &validator{doc: doc, router: router, literal: map[string]*routers.Route{}, headersOf: map[*openapi3.Operation][]string{}}
+	v := &validator{doc: doc, router: router, literal: map[string]*routers.Route{}, headersOf: sparkmock.HeaderParameters(doc)}
 	for path, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			for _, p := range append(item.Parameters, op.Parameters...) {
-				if p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
-					v.headersOf[op] = append(v.headersOf[op], p.Value.Name)
-				}
-			}
-		}
 		if strings.Contains(path, "{") {
 			continue
 		}
@@ -140,24 +111,12 @@ var requestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.
 // checkRequest validates a request against its operation and turns a violation into the
 // Spark error the contract names: 1016 for the user agent header, 1053 for a parameter.
 func (v *validator) checkRequest(ctx context.Context, req *http.Request, m matched) *sparkmock.Error {
-	var key strings.Builder
-	key.WriteString(req.Method)
-	key.WriteByte(' ')
-	key.WriteString(req.URL.Path)
-	key.WriteByte('?')
-	key.WriteString(req.URL.RawQuery)
-	for _, h := range v.headersOf[m.route.Operation] {
-		for _, val := range req.Header.Values(h) {
-			key.WriteByte(0)
-			key.WriteString(val)
-		}
-		key.WriteByte(1)
-	}
-	if e, ok := v.requests.get(key.String()); ok {
+	key := sparkmock.RequestKey(req.Method, req.URL.Path, req.URL.RawQuery, req.Header, v.headersOf[m.route.Operation])
+	if e, ok := v.requests.Get(key); ok {
 		return e
 	}
 	e := v.validateRequest(ctx, req, m)
-	v.requests.put(key.String(), e)
+	v.requests.Put(key, e, len(key))
 	return e
 }
 
@@ -218,6 +177,7 @@ func (v *validator) checkErrorBody(body []byte) error {
 // checkItem validates one contact as written for a form, once per record and form; a
 // projection (_select) once per record, form and selection.
 func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) error {
+	var key string // of a projection
 	if sel == nil {
 		switch r.valid[f].Load() {
 		case 1:
@@ -225,11 +185,14 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 		case 2:
 			return fmt.Errorf("contact %s does not match the %s contact schema", r.c.ID, formName[f])
 		}
-	} else if ok, seen := v.projected.get(projectionKey(r, f, sel)); seen {
-		if ok {
-			return nil
+	} else {
+		key = projectionKey(r, f, sel)
+		if ok, seen := v.projected.Get(key); seen {
+			if ok {
+				return nil
+			}
+			return fmt.Errorf("contact %s (selected) does not match the %s contact schema", r.c.ID, formName[f])
 		}
-		return fmt.Errorf("contact %s (selected) does not match the %s contact schema", r.c.ID, formName[f])
 	}
 	var doc any
 	err := json.Unmarshal(item, &doc)
@@ -243,7 +206,7 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 	if sel == nil {
 		r.valid[f].Store(verdict)
 	} else {
-		v.projected.put(projectionKey(r, f, sel), err == nil)
+		v.projected.Put(key, err == nil, len(key))
 	}
 	if err != nil {
 		return fmt.Errorf("contact %s does not match the %s contact schema: %w", r.c.ID, formName[f], err)
@@ -264,7 +227,7 @@ func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matc
 	if max := v.maxResults[f]; max >= 0 && items > max {
 		return fmt.Errorf("results: %d items, the schema allows at most %d", items, max)
 	}
-	if ok, seen := v.skeletons[f].getBytes(skeleton); seen {
+	if ok, seen := v.skeletons[f].GetBytes(skeleton); seen {
 		if ok {
 			return nil
 		}
@@ -273,41 +236,8 @@ func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matc
 	h := http.Header{"Content-Type": []string{contentTypeJSON}}
 	own := bytes.Clone(skeleton) // the caller's buffer stays on its stack
 	err := v.checkResponse(ctx, req, m, http.StatusOK, h, own)
-	v.skeletons[f].put(string(own), err == nil)
+	v.skeletons[f].Put(string(own), err == nil, len(own))
 	return err
-}
-
-// verdictCache remembers validation verdicts; it forgets everything when full, which only
-// costs re-validation.
-type verdictCache struct {
-	mu sync.RWMutex
-	m  map[string]bool
-}
-
-const maxVerdicts = 1 << 16
-
-func (c *verdictCache) get(key string) (ok, seen bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	ok, seen = c.m[key]
-	return ok, seen
-}
-
-// getBytes looks a key up without making a string of it.
-func (c *verdictCache) getBytes(key []byte) (ok, seen bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	ok, seen = c.m[string(key)]
-	return ok, seen
-}
-
-func (c *verdictCache) put(key string, ok bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxVerdicts {
-		c.m = make(map[string]bool)
-	}
-	c.m[key] = ok
 }
 
 // ctxState is the context key of a request's requestState.
