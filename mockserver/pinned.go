@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
 )
 
@@ -145,7 +146,7 @@ func (r *record) appendExtra(extra map[string]any) {
 	for _, k := range names {
 		v, _ := json.Marshal(extra[k])
 		b = append(b, ',')
-		b = appendJSONString(b, k)
+		b = sparkmock.AppendJSONString(b, k)
 		b = append(b, ':')
 		b = append(b, v...)
 	}

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
 )
 
@@ -43,7 +44,7 @@ func newRecord(c fixtures.Contact, apiPrefix string, loc *time.Location) *record
 	}
 	str := func(f int, s string) {
 		if s != "" {
-			member(f, func(b []byte) []byte { return appendJSONString(b, s) })
+			member(f, func(b []byte) []byte { return sparkmock.AppendJSONString(b, s) })
 		}
 	}
 	member(fResourceURI, func(b []byte) []byte {
@@ -76,7 +77,7 @@ func newRecord(c fixtures.Contact, apiPrefix string, loc *time.Location) *record
 				if i > 0 {
 					b = append(b, ',')
 				}
-				b = appendJSONString(b, t)
+				b = sparkmock.AppendJSONString(b, t)
 			}
 			return append(b, ']')
 		})

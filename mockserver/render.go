@@ -28,9 +28,6 @@ func toSparkError(err error) *sparkmock.Error {
 	return sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error")
 }
 
-// appendError renders e as the Spark error envelope, with the one renderer of the module.
-func appendError(dst []byte, e *sparkmock.Error) []byte { return e.AppendEnvelope(dst) }
-
 // writeError sends e on the response: its status, its headers, its envelope.
 func writeError(c echo.Context, e *sparkmock.Error) error {
 	h := c.Response().Header()
@@ -40,7 +37,7 @@ func writeError(c echo.Context, e *sparkmock.Error) error {
 		}
 	}
 	stateOf(c).code = e.Code
-	return c.Blob(e.Status, contentTypeJSON, appendError(nil, e))
+	return c.Blob(e.Status, contentTypeJSON, e.AppendEnvelope(nil))
 }
 
 // errorHandler is Echo's central HTTPErrorHandler: every error ends here as an envelope.
@@ -50,6 +47,3 @@ func errorHandler(err error, c echo.Context) {
 	}
 	_ = writeError(c, toSparkError(err))
 }
-
-// appendJSONString appends s as a JSON string (see sparkmock.AppendJSONString).
-func appendJSONString(dst []byte, s string) []byte { return sparkmock.AppendJSONString(dst, s) }

@@ -341,7 +341,7 @@ func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.Middlewa
 				res.Size = 0
 				st.code = sparkmock.CodeInternal
 				msg := "Internal server error: the mock's response broke openapi.yaml (" + firstLine(verr.Error()) + ")"
-				return c.Blob(http.StatusInternalServerError, contentTypeJSON, appendError(nil, sparkmock.Errorf(sparkmock.CodeInternal, "%s", msg)))
+				return c.Blob(http.StatusInternalServerError, contentTypeJSON, sparkmock.Errorf(sparkmock.CodeInternal, "%s", msg).AppendEnvelope(nil))
 			}
 			h := orig.Header()
 			for k, vs := range bw.header {
