@@ -289,18 +289,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if o.watch {
 		go srv.WatchFixtures(ctx, o.fixtures, o.watchInterval)
 	}
-	_, err = serveUntilDone(ctx, hs, ln, tlsConfig != nil, o.shutdownTimeout, log, srv.SetReady)
+	_, err = serveUntilDone(ctx, hs, ln, o.shutdownTimeout, log, srv.SetReady)
 	return err
 }
 
-// serveUntilDone serves hs on ln (TLS when useTLS, with hs.TLSConfig) until ctx ends, then
+// serveUntilDone serves hs on ln (TLS when hs.TLSConfig is set) until ctx ends, then
 // answers not ready, lets the requests in flight finish within timeout, and returns
 // shutdown true with the shutdown's error, nil when clean. A server that stops serving on
 // its own returns shutdown false and why.
-func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, useTLS bool, timeout time.Duration, log *slog.Logger, setReady func(bool)) (shutdown bool, err error) {
+func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger, setReady func(bool)) (shutdown bool, err error) {
 	errc := make(chan error, 1)
 	go func() {
-		if useTLS {
+		if hs.TLSConfig != nil {
 			errc <- hs.ServeTLS(ln, "", "")
 			return
 		}
