@@ -155,7 +155,8 @@ type ruling struct {
 	off     bool   // the rule of id is a [choice] and the judge is not strict: nothing recorded
 	marked  string // the last id marked judged
 	out     *Judgement
-	secrets []string
+	in      *Exchange
+	secrets []string // masked in evidence; found with the request's description, at the first break
 }
 
 // as switches to the rule of a check. A [choice] rule when the judge is not strict is
@@ -189,6 +190,9 @@ func (r *ruling) fail(x *exchange, part any, format string, args ...any) {
 		return
 	}
 	r.mark()
+	if x.url == "" { // described only when something broke: most exchanges break nothing
+		x.url, x.cred, r.secrets = describeRequest(r.in.URL, r.in.RequestHeader)
+	}
 	e := newEvidence(x, part, format, args...)
 	for _, s := range r.secrets {
 		if len(s) >= minMaskedLen {
@@ -211,8 +215,8 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 				Evidence: Evidence{Message: fmt.Sprintf("the judge failed on this exchange: %v", p)}})
 		}
 	}()
-	x, secrets := j.exchangeOf(in)
-	r := &ruling{j: j, out: &out, secrets: secrets}
+	x := exchangeOf(in)
+	r := &ruling{j: j, out: &out, in: in}
 	route := j.routes[in.Method+" "+in.URL.Path]
 	query := in.URL.Query()
 
@@ -266,16 +270,14 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	return out
 }
 
-// exchangeOf makes the suite's exchange of an Exchange: the URL and credentials as evidence
-// shows them, masked.
-func (j *Judge) exchangeOf(in *Exchange) (*exchange, []string) {
+// exchangeOf makes the suite's exchange of an Exchange; its URL and credentials, as evidence
+// shows them, are filled in by the first break (ruling.fail).
+func exchangeOf(in *Exchange) *exchange {
 	x := &exchange{method: in.Method, path: in.URL.Path, status: in.Status, header: in.Header, body: in.Body}
 	if x.header == nil {
 		x.header = http.Header{}
 	}
-	var secrets []string
-	x.url, x.cred, secrets = describeRequest(in.URL, in.RequestHeader)
-	return x, secrets
+	return x
 }
 
 // RequestEvidence describes a request as evidence does: the method and URL with a legacy
