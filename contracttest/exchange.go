@@ -163,7 +163,7 @@ type ruling struct {
 // judged into nothing: ok and fail record nothing until the next as.
 func (r *ruling) as(id string) {
 	r.id = id
-	r.off = !r.j.strict && r.j.sources[id] == SourceChoice
+	r.off = !r.j.sources[id].checked(r.j.strict)
 }
 
 func (r *ruling) mark() {

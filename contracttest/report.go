@@ -20,6 +20,9 @@ const (
 	SourceChoice Source = "choice"
 )
 
+// checked says whether a rule of this source is checked: a [choice] one only when strict.
+func (s Source) checked(strict bool) bool { return strict || s != SourceChoice }
+
 // Status is the outcome of one check.
 type Status string
 

@@ -144,7 +144,7 @@ func (s *session) preflight() error {
 func (s *session) selected() []*checkDef {
 	var out []*checkDef
 	for _, d := range catalog() {
-		if d.source == SourceChoice && !s.cfg.strict {
+		if !d.source.checked(s.cfg.strict) {
 			continue
 		}
 		if s.cfg.run != nil && !s.cfg.run.MatchString(d.id) {

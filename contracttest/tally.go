@@ -35,7 +35,7 @@ func NewTally(base string, strict bool, now func() time.Time) *Tally {
 	}
 	t := &Tally{base: base, strict: strict, now: now, started: now(), per: map[string]*tallied{}}
 	for _, c := range ExchangeChecks() {
-		if strict || c.Source != SourceChoice {
+		if c.Source.checked(strict) {
 			t.checks = append(t.checks, c)
 			t.per[c.ID] = &tallied{}
 		}
