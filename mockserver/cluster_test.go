@@ -1,7 +1,6 @@
 package mockserver_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/syncbuf"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -166,19 +165,6 @@ func writeAtomically(t *testing.T, path, content string) {
 	}
 }
 
-// syncBuffer is a log sink the watcher writes to while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 func TestHotReloadKeepsOldDataOnABadFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tree.yaml")
 	if err := os.WriteFile(path, []byte(pinnedTree), 0o600); err != nil {
@@ -188,7 +174,7 @@ func TestHotReloadKeepsOldDataOnABadFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cfg := mockserver.DefaultConfig()
 	cfg.Tree = tree
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/internal/mockedit"
+	"github.com/sparkmock/sparkmock/internal/syncbuf"
 	"github.com/sparkmock/sparkmock/proxy"
 )
 
@@ -76,7 +77,7 @@ func TestUpstreamFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			logs := &logBuffer{}
+			logs := &syncbuf.Buffer{}
 			p, srv := newProxy(t, tc.upstream(t), func(c *proxy.Config) { c.Timeout = timeout; c.Logger = textLogger(logs) })
 			start := time.Now()
 			res, body := get(t, srv.URL+"/v1/contacts/export", "private-member-avery")
@@ -112,7 +113,7 @@ func TestAuthorizationPassesThroughAndIsMasked(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"D":{"Success":true,"Results":[{"Id":"1"}]}}`)) // breaks the schema: logged
 	}))
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	_, srv := newProxy(t, upstream.URL, func(c *proxy.Config) { c.Logger = textLogger(logs) })
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/contacts/export?_limit=1", nil)
 	req.Header.Set("Authorization", secret)

@@ -1,28 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sparkmock/sparkmock/internal/syncbuf"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 func TestLogWriterLosesNothingAndKeepsLinesWhole(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	lw := newLogWriter(&out, 256, time.Hour) // only a full buffer or Close write
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
@@ -54,7 +43,7 @@ func TestLogWriterLosesNothingAndKeepsLinesWhole(t *testing.T) {
 }
 
 func TestLogWriterFlushesOnItsOwn(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	lw := newLogWriter(&out, 64<<10, 10*time.Millisecond)
 	defer lw.Close()
 	fmt.Fprintln(lw, "hello")
