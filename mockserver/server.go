@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -66,6 +67,10 @@ type Config struct {
 	RateLimitClock func() time.Time
 	// Sleep waits for latencies; nil means a real timer. Tests pass one that does not sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// SessionSecret signs the AuthTokens of legacy sessions (HMAC-SHA256), so every replica
+	// given the same secret accepts the sessions of the others. Empty means a random secret:
+	// sessions then work on this process only (New logs a warning). At least 16 bytes.
+	SessionSecret []byte
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
@@ -157,8 +162,19 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Latency.Min < 0 || cfg.Latency.Max != 0 && cfg.Latency.Max < cfg.Latency.Min {
 		return nil, fmt.Errorf("mockserver: bad latency range %+v", cfg.Latency)
 	}
+	secret := cfg.SessionSecret
+	switch {
+	case len(secret) == 0:
+		secret = make([]byte, sessionSecretLen)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("mockserver: session secret: %w", err)
+		}
+		cfg.Logger.Warn("no session secret given: legacy sessions (POST /v1/session) work on this process only; give every replica the same -session-secret so each accepts the others' sessions")
+	case len(secret) < MinSessionSecretLen:
+		return nil, fmt.Errorf("mockserver: the session secret must have at least %d bytes, got %d", MinSessionSecretLen, len(secret))
+	}
 	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
-		sessions: newSessions(cfg.Clock), sleep: cfg.Sleep, metrics: newMetrics()}
+		sessions: newSessions(secret, cfg.Clock, defaultSessionTable), sleep: cfg.Sleep, metrics: newMetrics()}
 	s.queries.init()
 	if cfg.RateLimits != nil {
 		rc := cfg.RateLimitClock

@@ -61,6 +61,7 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
+	sessionSecret     string
 
 	// The validating proxy (proxy.go).
 	upstream        string
@@ -102,6 +103,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
 	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
+	fs.StringVar(&o.sessionSecret, "session-secret", "", "`secret` (16 bytes or more) signing legacy session AuthTokens: give every replica the same one so each accepts the sessions the others open (default: random, this process only)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
@@ -210,6 +212,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg.ValidateResponses = o.validateResponses
 	cfg.Logger = log
 	cfg.CORSOrigins = splitList(o.corsOrigins)
+	if o.sessionSecret != "" {
+		if len(o.sessionSecret) < mockserver.MinSessionSecretLen {
+			return usageError("-session-secret: use at least %d bytes (e.g. openssl rand -hex 32)", mockserver.MinSessionSecretLen)
+		}
+		cfg.SessionSecret = []byte(o.sessionSecret)
+	}
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
