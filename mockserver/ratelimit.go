@@ -16,6 +16,19 @@ type RateLimits struct {
 	IDX    int
 	Other  int
 	Window time.Duration
+	// Replicas is how many processes share these limits behind a load balancer (0 means 1).
+	// [choice] Replicas share nothing: each enforces its share, a limit divided by Replicas
+	// and rounded down, so a key spread evenly over the fleet gets at most the documented
+	// limit in all; a key that lands unevenly meets a 429 a little earlier, never later.
+	Replicas int
+}
+
+// share is what one process allows of limit.
+func (l RateLimits) share(limit int) int {
+	if l.Replicas > 1 {
+		return limit / l.Replicas
+	}
+	return limit
 }
 
 // SparkRateLimits are the documented limits.
@@ -45,9 +58,9 @@ func newRateLimiter(l RateLimits, clock func() time.Time) *rateLimiter {
 // allow counts one request of key; when over the limit it returns how long until the window
 // ends.
 func (r *rateLimiter) allow(key string, role fixtures.Role) (bool, time.Duration) {
-	limit := r.limits.Other
+	limit := r.limits.share(r.limits.Other)
 	if role == fixtures.IDX {
-		limit = r.limits.IDX
+		limit = r.limits.share(r.limits.IDX)
 	}
 	now := r.clock()
 	start := now.Truncate(r.limits.Window)

@@ -159,6 +159,9 @@ func New(cfg Config) (*Server, error) {
 	if l := cfg.RateLimits; l != nil && (l.IDX <= 0 || l.Other <= 0 || l.Window <= 0) {
 		return nil, fmt.Errorf("mockserver: rate limits must be positive, got %+v", *l)
 	}
+	if l := cfg.RateLimits; l != nil && (l.Replicas < 0 || l.share(l.IDX) < 1 || l.share(l.Other) < 1) {
+		return nil, fmt.Errorf("mockserver: %d replicas cannot share rate limits of %d and %d requests", l.Replicas, l.IDX, l.Other)
+	}
 	if cfg.Latency.Min < 0 || cfg.Latency.Max != 0 && cfg.Latency.Max < cfg.Latency.Min {
 		return nil, fmt.Errorf("mockserver: bad latency range %+v", cfg.Latency)
 	}

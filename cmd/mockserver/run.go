@@ -53,6 +53,7 @@ type options struct {
 	rateLimitIDX      int
 	rateLimitOther    int
 	rateLimitWindow   time.Duration
+	rateLimitReplicas int
 	tls               bool
 	tlsCert           string
 	tlsKey            string
@@ -98,6 +99,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&o.rateLimitIDX, "rate-limit-idx", mockserver.SparkRateLimits.IDX, "with -rate-limit: requests per window for IDX keys")
 	fs.IntVar(&o.rateLimitOther, "rate-limit-other", mockserver.SparkRateLimits.Other, "with -rate-limit: requests per window for every other key")
 	fs.DurationVar(&o.rateLimitWindow, "rate-limit-window", mockserver.SparkRateLimits.Window, "with -rate-limit: the window")
+	fs.IntVar(&o.rateLimitReplicas, "rate-limit-replicas", 1, "with -rate-limit: how many replicas share the limits behind a load balancer; each enforces the limits divided by this `number`")
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start (localhost, 127.0.0.1); its PEM path and fingerprint are printed")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM; with -tls-key)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
@@ -238,7 +240,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return usageError("-latency: %v", err)
 	}
 	if o.rateLimit {
-		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow}
+		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow, Replicas: o.rateLimitReplicas}
 		// Windows follow the wall clock even with -now: traffic happens in real time.
 		cfg.RateLimitClock = time.Now
 	}

@@ -336,3 +336,11 @@ func md5hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+func TestRateLimitReplicasPastTheLimitIsAUsageError(t *testing.T) {
+	err := run(context.Background(), []string{"mockserver", "-rate-limit", "-rate-limit-idx", "2", "-rate-limit-replicas", "3"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "3 replicas") {
+		t.Errorf("2 IDX requests shared by 3 replicas: %v, want exit 2", err)
+	}
+}
