@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/sparkmock/sparkmock/contracttest"
 )
 
 // metrics are the proxy's Prometheus metrics, in a registry of its own.
@@ -37,6 +38,11 @@ func newMetrics() *metrics {
 			Name: "sparkmock_proxy_upstream_faults_total",
 			Help: "Requests the upstream gave no usable answer to, by fault.",
 		}, []string{"fault"}),
+	}
+	// Every check id is there from the start, at 0: a series born at 1 loses its first
+	// violation in a fleet's sum(increase(...)), and the ids are a fixed set.
+	for _, c := range contracttest.ExchangeChecks() {
+		m.violations.WithLabelValues(c.ID)
 	}
 	m.registry.MustRegister(m.exchanges, m.duration, m.violations, m.faults,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
