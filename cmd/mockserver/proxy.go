@@ -103,7 +103,7 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 	}
 	fmt.Fprintln(stdout)
 
-	shutdown, shutErr := serveUntilDone(ctx, hs, ln, o.shutdownTimeout, log, p.SetReady)
+	shutdown, shutErr := serveUntilDone(ctx, hs, ln, o, log, p.SetReady)
 	if !shutdown {
 		return shutErr
 	}

@@ -47,6 +47,7 @@ type options struct {
 	logFormat         string
 	dumpFixtures      bool
 	shutdownTimeout   time.Duration
+	drainDelay        time.Duration
 	scenario          string
 	latency           string
 	rateLimit         bool
@@ -92,6 +93,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
+	fs.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGINT/SIGTERM, how long to keep serving while /readyz answers 503 (so a load balancer stops routing here) before no longer accepting connections; a second signal exits at once")
 	fs.StringVar(&o.corsOrigins, "cors-origins", "*", "comma-separated `origins` whose pages may call the mock from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
 	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
 	fs.StringVar(&o.latency, "latency", "", "add latency to every request: a `duration` (20ms) or a range (20ms-200ms), the same for the same request")
@@ -150,6 +152,9 @@ Flags:
 			return nil, err
 		}
 		return nil, &exitError{code: 2, err: err}
+	}
+	if o.drainDelay < 0 {
+		return nil, usageError("-drain-delay must not be negative")
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %s (all settings are flags; see -h)", strings.Join(fs.Args(), " "))
@@ -299,15 +304,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if o.watch {
 		go srv.WatchFixtures(ctx, o.fixtures, o.watchInterval)
 	}
-	_, err = serveUntilDone(ctx, hs, ln, o.shutdownTimeout, log, srv.SetReady)
+	_, err = serveUntilDone(ctx, hs, ln, o, log, srv.SetReady)
 	return err
 }
 
-// serveUntilDone serves hs on ln (TLS when hs.TLSConfig is set) until ctx ends, then
-// answers not ready, lets the requests in flight finish within timeout, and returns
-// shutdown true with the shutdown's error, nil when clean. A server that stops serving on
-// its own returns shutdown false and why.
-func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, timeout time.Duration, log *slog.Logger, setReady func(bool)) (shutdown bool, err error) {
+// serveUntilDone serves hs on ln (TLS when hs.TLSConfig is set) until ctx ends, then drains:
+// /readyz answers 503 while connections are still accepted and served for o.drainDelay (a
+// load balancer has that long to stop routing here), then the listener closes and the
+// requests in flight finish within o.shutdownTimeout. It returns shutdown true with the
+// shutdown's error, nil when clean. A server that stops serving on its own returns shutdown
+// false and why.
+func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, o *options, log *slog.Logger, setReady func(bool)) (shutdown bool, err error) {
 	errc := make(chan error, 1)
 	go func() {
 		if hs.TLSConfig != nil {
@@ -322,8 +329,19 @@ func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, timeo
 	case <-ctx.Done():
 	}
 	setReady(false)
-	log.Info("shutting down: finishing requests in flight", "timeout", timeout)
-	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	if o.drainDelay > 0 {
+		log.Info("draining: /readyz answers 503, still serving", "delay", o.drainDelay)
+		// [choice] Answers during the drain close their connection: a client's next request
+		// opens a new one, which the load balancer sends elsewhere once it has seen the 503.
+		hs.SetKeepAlivesEnabled(false)
+		select {
+		case <-time.After(o.drainDelay):
+		case err := <-errc:
+			return true, err
+		}
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", o.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		<-errc
