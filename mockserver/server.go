@@ -71,6 +71,12 @@ type Config struct {
 	// given the same secret accepts the sessions of the others. Empty means a random secret:
 	// sessions then work on this process only (New logs a warning). At least 16 bytes.
 	SessionSecret []byte
+	// RecordCacheBytes bounds the memory of the contact records kept between requests (about
+	// 1.4 KB each); 0 means no bound. Past it the oldest are dropped and generated again.
+	RecordCacheBytes int64
+	// MaxContacts refuses fixtures (at New and on Reload) whose accounts hold more contacts
+	// than this at the server's clock; 0 means no maximum.
+	MaxContacts int
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
@@ -189,7 +195,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ValidateResponses {
 		s.validate = v
 	}
-	st, err := newStore(cfg.Tree, cfg.Seed, cfg.Location, s.apiPrefix, v)
+	st, err := s.newStore(cfg.Tree)
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
@@ -230,7 +236,7 @@ func (s *Server) Warm(t time.Time) {
 // flight finish on the old one. A tree whose pinned contacts break the schema is refused and
 // the previous data stays.
 func (s *Server) Reload(tree *fixtures.Tree) error {
-	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, s.apiPrefix, s.requests)
+	st, err := s.newStore(tree)
 	if err != nil {
 		s.metrics.reloadErrs.Inc()
 		return err
@@ -238,6 +244,29 @@ func (s *Server) Reload(tree *fixtures.Tree) error {
 	s.data.Store(&world{tree: tree, store: st})
 	s.metrics.reloads.Inc()
 	return nil
+}
+
+// newStore builds the store of a tree, with the record budget, refusing a tree past the
+// maximum of contacts at the server's clock.
+func (s *Server) newStore(tree *fixtures.Tree) (*store, error) {
+	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, s.apiPrefix, s.requests)
+	if err != nil {
+		return nil, err
+	}
+	st.budget = newRecordBudget(s.cfg.RecordCacheBytes)
+	if max := s.cfg.MaxContacts; max > 0 {
+		// [choice] Counted once, at load: books keep growing on the real clock at the pace
+		// the fixtures set, which is slow next to a maximum meant to stop a fixture's typo.
+		now := s.clock()
+		n := 0
+		for ord := range st.books {
+			n += st.count(ord, now.Unix())
+		}
+		if n > max {
+			return nil, fmt.Errorf("the fixtures hold %d contacts at %s, past the maximum of %d (-max-contacts): lower the accounts' contacts, move asOf, or raise the maximum", n, now.UTC().Format(time.RFC3339), max)
+		}
+	}
+	return st, nil
 }
 
 // WatchFixtures reloads the fixtures file at path whenever its content differs from the data

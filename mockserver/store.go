@@ -34,6 +34,8 @@ type store struct {
 	sorting       chan struct{}
 	sorts         sync.WaitGroup
 	minSortedSpan int
+
+	budget *recordBudget // bounds the records kept in slots; nil: no bound (recordcache.go)
 }
 
 type bookCache struct {
@@ -268,6 +270,9 @@ func (s *store) record(e entry) *record {
 	// Two requests may race to store the same version: both records are byte-identical.
 	// A request at an older time may store an older version; the next request fixes that.
 	sl.rec.Store(r)
+	if s.budget != nil {
+		s.budget.stored(sl, r)
+	}
 	return r
 }
 

@@ -55,6 +55,8 @@ type options struct {
 	rateLimitOther    int
 	rateLimitWindow   time.Duration
 	rateLimitReplicas int
+	cacheMB           int
+	maxContacts       int
 	tls               bool
 	tlsCert           string
 	tlsKey            string
@@ -108,6 +110,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
 	fs.StringVar(&o.sessionSecret, "session-secret", "", "`secret` (16 bytes or more) signing legacy session AuthTokens: give every replica the same one so each accepts the sessions the others open (default: random, this process only)")
+	fs.IntVar(&o.cacheMB, "cache-mb", 512, "`megabytes` of contact records kept between requests; past them the oldest are dropped and generated again (0: no bound)")
+	fs.IntVar(&o.maxContacts, "max-contacts", 5_000_000, "refuse fixtures holding more than this `number` of contacts at the clock served (0: no maximum)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
@@ -219,6 +223,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg.ValidateResponses = o.validateResponses
 	cfg.Logger = log
 	cfg.CORSOrigins = splitList(o.corsOrigins)
+	if o.cacheMB < 0 || o.maxContacts < 0 {
+		return usageError("-cache-mb and -max-contacts must not be negative")
+	}
+	cfg.RecordCacheBytes, cfg.MaxContacts = int64(o.cacheMB)<<20, o.maxContacts
 	if o.sessionSecret != "" {
 		if len(o.sessionSecret) < mockserver.MinSessionSecretLen {
 			return usageError("-session-secret: use at least %d bytes (e.g. openssl rand -hex 32)", mockserver.MinSessionSecretLen)

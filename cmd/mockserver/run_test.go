@@ -344,3 +344,12 @@ func TestRateLimitReplicasPastTheLimitIsAUsageError(t *testing.T) {
 		t.Errorf("2 IDX requests shared by 3 replicas: %v, want exit 2", err)
 	}
 }
+
+func TestMaxContactsRefusesTheFixturesAtStart(t *testing.T) {
+	var errOut strings.Builder
+	err := run(context.Background(), []string{"mockserver", "-max-contacts", "100"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, &errOut)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "past the maximum of 100 (-max-contacts)") {
+		t.Errorf("-max-contacts 100 with the default data: %v, want exit 2 naming the maximum", err)
+	}
+}
