@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 var requestsLine = regexp.MustCompile(`^sparkmock_http_requests_total\{path="([^"]*)",role="([^"]*)",status="(\d{3})"\} (\d+)$`)
@@ -35,14 +34,9 @@ func requestCounts(t *testing.T, m *mock) map[string]int {
 // labels the same request the same way, with a few label values: the route (never the raw
 // path, never a token), the role from the fixed set, the status.
 func TestRequestMetricsSumAcrossReplicas(t *testing.T) {
-	now := frozen
-	clock := func() time.Time { return now }
-	a, _ := replica(t, sharedSecret, clock)
-	b, _ := replica(t, sharedSecret, clock)
-	token, res := openSession(t, a, privKey, privSecret)
-	if token == "" {
-		t.Fatalf("open: %d %s", res.status, res.body)
-	}
+	f := newFleet(t, 2)
+	a, b := f.mocks[0], f.mocks[1]
+	token := f.session(t)
 	requests := func(m *mock, i int) {
 		m.get(t, "/v1/contacts/export?_limit=1", ua, avery)
 		m.get(t, "/v1/contacts/export/all", ua, "Authorization: OAuth idx-member-avery")

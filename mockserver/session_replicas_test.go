@@ -32,17 +32,36 @@ func replica(t *testing.T, secret string, clock func() time.Time) (*mock, *mocks
 	return &mock{srv: srv}, srv
 }
 
-func TestSessionOpenedOnOneReplicaWorksOnTheOthers(t *testing.T) {
-	now := frozen
-	clock := func() time.Time { return now }
-	a, _ := replica(t, sharedSecret, clock)
-	b, _ := replica(t, sharedSecret, clock)
-	c, _ := replica(t, sharedSecret, clock)
+// fleet is replicas sharing the session secret and a clock the test moves.
+type fleet struct {
+	now   time.Time
+	mocks []*mock
+}
 
-	token, res := openSession(t, a, privKey, privSecret)
-	if token == "" {
-		t.Fatalf("open on a: %d %s", res.status, res.body)
+func newFleet(t *testing.T, n int) *fleet {
+	t.Helper()
+	f := &fleet{now: frozen}
+	for range n {
+		m, _ := replica(t, sharedSecret, func() time.Time { return f.now })
+		f.mocks = append(f.mocks, m)
 	}
+	return f
+}
+
+// session opens a session of demo-private-key on the first replica.
+func (f *fleet) session(t *testing.T) string {
+	t.Helper()
+	token, res := openSession(t, f.mocks[0], privKey, privSecret)
+	if token == "" {
+		t.Fatalf("open on the first replica: %d %s", res.status, res.body)
+	}
+	return token
+}
+
+func TestSessionOpenedOnOneReplicaWorksOnTheOthers(t *testing.T) {
+	f := newFleet(t, 3)
+	a, b, c := f.mocks[0], f.mocks[1], f.mocks[2]
+	token := f.session(t)
 	want := signedGet(t, a, token, privKey, privSecret, "/v1/contacts/export", url.Values{"_limit": {"5"}, "_pagination": {"1"}})
 	if want.status != 200 {
 		t.Fatalf("on a: %d %s", want.status, want.body)
@@ -55,7 +74,7 @@ func TestSessionOpenedOnOneReplicaWorksOnTheOthers(t *testing.T) {
 	}
 
 	// A replica with another secret does not know the session: 401/1000.
-	other, _ := replica(t, "another-secret-of-another-fleet", clock)
+	other, _ := replica(t, "another-secret-of-another-fleet", func() time.Time { return f.now })
 	if got := signedGet(t, other, token, privKey, privSecret, "/v1/contacts/export", url.Values{}); got.status != 401 || got.code() != 1000 {
 		t.Errorf("another secret: %d %s, want 401/1000", got.status, got.body)
 	}
@@ -85,7 +104,7 @@ func TestSessionOpenedOnOneReplicaWorksOnTheOthers(t *testing.T) {
 	}
 
 	// Every replica ends it 24 hours after it opened, whichever saw it last.
-	now = now.Add(24 * time.Hour)
+	f.now = f.now.Add(24 * time.Hour)
 	for name, m := range map[string]*mock{"a": a, "c": c} {
 		if got := signedGet(t, m, token, privKey, privSecret, "/v1/contacts/export", url.Values{}); got.status != 401 || got.code() != 1020 {
 			t.Errorf("on %s 24 h later: %d %s, want 401/1020", name, got.status, got.body)
@@ -94,20 +113,15 @@ func TestSessionOpenedOnOneReplicaWorksOnTheOthers(t *testing.T) {
 }
 
 func TestSessionIdleHourIsCountedPerReplica(t *testing.T) {
-	now := frozen
-	clock := func() time.Time { return now }
-	a, _ := replica(t, sharedSecret, clock)
-	b, _ := replica(t, sharedSecret, clock)
-	token, res := openSession(t, a, privKey, privSecret)
-	if token == "" {
-		t.Fatalf("open: %d %s", res.status, res.body)
-	}
+	f := newFleet(t, 2)
+	a, b := f.mocks[0], f.mocks[1]
+	token := f.session(t)
 	// b first sees the session 50 minutes after it opened: a first sight counts as a use.
-	now = now.Add(50 * time.Minute)
+	f.now = f.now.Add(50 * time.Minute)
 	if got := signedGet(t, b, token, privKey, privSecret, "/v1/contacts/export", url.Values{}); got.status != 200 {
 		t.Fatalf("b at +50m: %d %s", got.status, got.body)
 	}
-	now = now.Add(20 * time.Minute)
+	f.now = f.now.Add(20 * time.Minute)
 	if got := signedGet(t, b, token, privKey, privSecret, "/v1/contacts/export", url.Values{}); got.status != 200 {
 		t.Errorf("b at +70m, 20 minutes after its last use there: %d %s", got.status, got.body)
 	}

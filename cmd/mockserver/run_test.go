@@ -148,6 +148,8 @@ func TestBadUsageExitsTwo(t *testing.T) {
 		{name: "unknown flag", args: []string{"-colour"}, want: []string{"colour"}},
 		{name: "stray argument", args: []string{"serve"}, want: []string{"unexpected arguments"}},
 		{name: "bad env", env: map[string]string{"SPARKMOCK_SEED": "many"}, want: []string{"SPARKMOCK_SEED"}},
+		{name: "rate limit shared past one request", args: []string{"-rate-limit", "-rate-limit-idx", "2", "-rate-limit-replicas", "3"}, want: []string{"3 replicas"}},
+		{name: "fixtures past -max-contacts", args: []string{"-max-contacts", "100"}, want: []string{"past the maximum of 100 (-max-contacts)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -335,21 +337,4 @@ func TestSessionSecretIsSharedThroughTheEnvironment(t *testing.T) {
 func md5hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
-}
-
-func TestRateLimitReplicasPastTheLimitIsAUsageError(t *testing.T) {
-	err := run(context.Background(), []string{"mockserver", "-rate-limit", "-rate-limit-idx", "2", "-rate-limit-replicas", "3"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
-	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "3 replicas") {
-		t.Errorf("2 IDX requests shared by 3 replicas: %v, want exit 2", err)
-	}
-}
-
-func TestMaxContactsRefusesTheFixturesAtStart(t *testing.T) {
-	var errOut strings.Builder
-	err := run(context.Background(), []string{"mockserver", "-max-contacts", "100"}, func(string) string { return "" }, strings.NewReader(""), io.Discard, &errOut)
-	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "past the maximum of 100 (-max-contacts)") {
-		t.Errorf("-max-contacts 100 with the default data: %v, want exit 2 naming the maximum", err)
-	}
 }
