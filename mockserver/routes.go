@@ -55,6 +55,7 @@ func (s *Server) routes(e *echo.Echo) {
 	exportChain = append(exportChain,
 		requireRole(fixtures.Private),
 		requestClock(s.clock),
+		refuseTooManyContacts(s),
 		validateRequests(s.requests),
 	)
 	for _, r := range []struct {

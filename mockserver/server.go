@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"sync/atomic"
@@ -254,17 +255,15 @@ func (s *Server) newStore(tree *fixtures.Tree) (*store, error) {
 		return nil, err
 	}
 	st.budget = newRecordBudget(s.cfg.RecordCacheBytes)
+	st.tooMany = math.MaxInt64
 	if max := s.cfg.MaxContacts; max > 0 {
-		// [choice] Counted once, at load: books keep growing on the real clock at the pace
-		// the fixtures set, which is slow next to a maximum meant to stop a fixture's typo.
 		now := s.clock()
-		n := 0
-		for ord := range st.books {
-			n += st.count(ord, now.Unix())
-		}
-		if n > max {
+		if n := st.contactsAt(now.Unix()); n > max {
 			return nil, fmt.Errorf("the fixtures hold %d contacts at %s, past the maximum of %d (-max-contacts): lower the accounts' contacts, move asOf, or raise the maximum", n, now.UTC().Format(time.RFC3339), max)
 		}
+		// Requests at a later time (X-Mock-Now, or the real clock going on) are refused
+		// from the second the books outgrow the maximum (maxcontacts.go).
+		st.tooMany = st.firstTimeOver(max, now.Unix())
 	}
 	return st, nil
 }

@@ -36,6 +36,9 @@ type store struct {
 	minSortedSpan int
 
 	budget *recordBudget // bounds the records kept in slots; nil: no bound (recordcache.go)
+	// tooMany is the first unix second at which the books hold more contacts than
+	// -max-contacts; math.MaxInt64 without a maximum (maxcontacts.go).
+	tooMany int64
 }
 
 type bookCache struct {
