@@ -54,9 +54,6 @@ type options struct {
 	rateLimitIDX      int
 	rateLimitOther    int
 	rateLimitWindow   time.Duration
-	rateLimitReplicas int
-	cacheMB           int
-	maxContacts       int
 	tls               bool
 	tlsCert           string
 	tlsKey            string
@@ -65,7 +62,7 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
-	sessionSecret     string
+	replicaOptions    // replicas.go
 
 	// The validating proxy (proxy.go).
 	upstream        string
@@ -103,15 +100,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&o.rateLimitIDX, "rate-limit-idx", mockserver.SparkRateLimits.IDX, "with -rate-limit: requests per window for IDX keys")
 	fs.IntVar(&o.rateLimitOther, "rate-limit-other", mockserver.SparkRateLimits.Other, "with -rate-limit: requests per window for every other key")
 	fs.DurationVar(&o.rateLimitWindow, "rate-limit-window", mockserver.SparkRateLimits.Window, "with -rate-limit: the window")
-	fs.IntVar(&o.rateLimitReplicas, "rate-limit-replicas", 1, "with -rate-limit: how many replicas share the limits behind a load balancer; each enforces the limits divided by this `number`")
 	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start (localhost, 127.0.0.1); its PEM path and fingerprint are printed")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM; with -tls-key)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
 	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
-	fs.StringVar(&o.sessionSecret, "session-secret", "", "`secret` (16 bytes or more) signing legacy session AuthTokens: give every replica the same one so each accepts the sessions the others open (default: random, this process only)")
-	fs.IntVar(&o.cacheMB, "cache-mb", 512, "`megabytes` of contact records kept between requests; past them the oldest are dropped and generated again (0: no bound)")
-	fs.IntVar(&o.maxContacts, "max-contacts", 5_000_000, "refuse fixtures holding more than this `number` of contacts at the clock served (0: no maximum)")
+	o.replicaOptions.register(fs)
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
@@ -223,16 +217,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg.ValidateResponses = o.validateResponses
 	cfg.Logger = log
 	cfg.CORSOrigins = splitList(o.corsOrigins)
-	if o.cacheMB < 0 || o.maxContacts < 0 {
-		return usageError("-cache-mb and -max-contacts must not be negative")
-	}
-	cfg.RecordCacheBytes, cfg.MaxContacts = int64(o.cacheMB)<<20, o.maxContacts
-	if o.sessionSecret != "" {
-		if len(o.sessionSecret) < mockserver.MinSessionSecretLen {
-			return usageError("-session-secret: use at least %d bytes (e.g. openssl rand -hex 32)", mockserver.MinSessionSecretLen)
-		}
-		cfg.SessionSecret = []byte(o.sessionSecret)
-	}
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -253,7 +237,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return usageError("-latency: %v", err)
 	}
 	if o.rateLimit {
-		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow, Replicas: o.rateLimitReplicas}
+		cfg.RateLimits = &mockserver.RateLimits{IDX: o.rateLimitIDX, Other: o.rateLimitOther, Window: o.rateLimitWindow}
 		// Windows follow the wall clock even with -now: traffic happens in real time.
 		cfg.RateLimitClock = time.Now
 	}
@@ -272,6 +256,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return &exitError{code: 2, err: fmt.Errorf("-fixtures: %w", err)}
 		}
 		cfg.Tree = tree
+	}
+	if err := o.replicaOptions.apply(&cfg); err != nil {
+		return err
 	}
 	srv, err := mockserver.New(cfg)
 	if err != nil {
