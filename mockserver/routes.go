@@ -55,8 +55,8 @@ func (s *Server) routes(e *echo.Echo) {
 	exportChain = append(exportChain,
 		requireRole(fixtures.Private),
 		requestClock(s.clock),
-		refuseTooManyContacts(s),
 		validateRequests(s.requests),
+		refuseTooManyContacts(s), // after requestClock: it reads the request's time
 	)
 	for _, r := range []struct {
 		path string

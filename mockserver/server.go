@@ -38,6 +38,16 @@ type Config struct {
 	Tree *fixtures.Tree
 	// Seed makes the contacts; the same seed and tree give the same contacts everywhere.
 	Seed int64
+	// SessionSecret signs the AuthTokens of legacy sessions (HMAC-SHA256), so every replica
+	// given the same secret accepts the sessions of the others. Empty means a random secret:
+	// sessions then work on this process only (New logs a warning). At least 16 bytes.
+	SessionSecret []byte
+	// RecordCacheBytes bounds the memory of the contact records kept between requests (about
+	// 1.4 KB each); 0 means no bound. Past it the oldest are dropped and generated again.
+	RecordCacheBytes int64
+	// MaxContacts refuses fixtures (at New and on Reload) whose accounts hold more contacts
+	// than this at the server's clock; 0 means no maximum.
+	MaxContacts int
 	// Clock is the server's clock; nil means the wall clock. A request may ask for another
 	// time with X-Mock-Now.
 	Clock func() time.Time
@@ -68,16 +78,6 @@ type Config struct {
 	RateLimitClock func() time.Time
 	// Sleep waits for latencies; nil means a real timer. Tests pass one that does not sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// SessionSecret signs the AuthTokens of legacy sessions (HMAC-SHA256), so every replica
-	// given the same secret accepts the sessions of the others. Empty means a random secret:
-	// sessions then work on this process only (New logs a warning). At least 16 bytes.
-	SessionSecret []byte
-	// RecordCacheBytes bounds the memory of the contact records kept between requests (about
-	// 1.4 KB each); 0 means no bound. Past it the oldest are dropped and generated again.
-	RecordCacheBytes int64
-	// MaxContacts refuses fixtures (at New and on Reload) whose accounts hold more contacts
-	// than this at the server's clock; 0 means no maximum.
-	MaxContacts int
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.

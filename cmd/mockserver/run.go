@@ -37,6 +37,7 @@ func usageError(format string, args ...any) error {
 
 // options are the command's flags; each has an environment twin SPARKMOCK_<NAME>.
 type options struct {
+	replicaOptions    // replicas.go
 	addr              string
 	seed              int64
 	now               string
@@ -62,7 +63,6 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
-	replicaOptions    // replicas.go
 
 	// The validating proxy (proxy.go).
 	upstream        string
