@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/version"
 	"github.com/sparkmock/sparkmock/mockserver"
 	"github.com/sparkmock/sparkmock/proxy"
 )
@@ -61,6 +62,8 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
+	version           bool
+	probe             string
 
 	// The validating proxy (proxy.go).
 	upstream        string
@@ -71,6 +74,11 @@ type options struct {
 	violationsKeep  int
 	strict          bool
 }
+
+// noEnv are the flags without an environment twin: they do something else than serve, and a
+// container's environment (SPARKMOCK_VERSION=1.2 set for other reasons) must not turn the
+// server into them.
+var noEnv = map[string]bool{"version": true, "probe": true}
 
 func envName(flagName string) string {
 	return "SPARKMOCK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
@@ -104,6 +112,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
+	fs.BoolVar(&o.version, "version", false, "print the version (release, commit, build date) and exit")
+	fs.StringVar(&o.probe, "probe", "", "GET this `URL` and exit: 0 on a 2xx answer, 1 otherwise (5 s at most); the container's health check, e.g. -probe http://127.0.0.1:8080/readyz")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
 	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", proxy.DefaultTimeout, "with -upstream: how long an exchange with the upstream may take before the client gets a 502")
 	fs.StringVar(&o.upstreamCA, "upstream-ca", "", "with an https -upstream: also trust the certificates in this PEM `file` (a staging server's self-signed certificate, a private CA)")
@@ -127,11 +137,18 @@ Flags:
 			if f.DefValue != "" && f.DefValue != "false" {
 				fmt.Fprintf(stderr, " (default %s)", f.DefValue)
 			}
+			if noEnv[f.Name] {
+				fmt.Fprintln(stderr)
+				return
+			}
 			fmt.Fprintf(stderr, "\n    \tenv %s\n", envName(f.Name))
 		})
 	}
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
+		if noEnv[f.Name] {
+			return
+		}
 		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
 				envErr = usageError("%s=%q: %v", envName(f.Name), v, err)
@@ -176,6 +193,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if err != nil {
 		return err
+	}
+	if o.version {
+		_, err := fmt.Fprintln(stdout, version.Get())
+		return err
+	}
+	if o.probe != "" {
+		return probe(ctx, o.probe, stdout)
 	}
 	if o.dumpFixtures {
 		_, err := stdout.Write(fixtures.DefaultYAML())

@@ -96,6 +96,7 @@
   function renderFacts(info) {
     const facts = [
       ["Base URL", base],
+      ["Version", info.Build ? `${info.Version}${info.Build.Date ? " · built " + info.Build.Date : ""}` : "?"],
       ["Seed", String(info.Seed)],
       ["Zone", info.TimeZone],
       ["Clock", info.Clock],
