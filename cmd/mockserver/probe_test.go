@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,5 +77,36 @@ func TestProbe(t *testing.T) {
 				t.Errorf("-probe %s: exit %d (%v), want %d", tt.url, code, err, tt.wantCode)
 			}
 		})
+	}
+}
+
+// TestImageHealthChecksProbeTheMock: the HEALTHCHECK of both Dockerfiles is a command this binary
+// runs, and it passes against a running mock (its URL swapped for the test's).
+func TestImageHealthChecksProbeTheMock(t *testing.T) {
+	url, stop := start(t, []string{"-log-level", "error"}, nil)
+	defer stop()
+	for _, file := range []string{"../../Dockerfile", "../../Dockerfile.release"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`(?m)^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$`).FindSubmatch(b)
+		if m == nil {
+			t.Errorf("%s: no HEALTHCHECK … CMD [...]", file)
+			continue
+		}
+		var cmd []string
+		if err := json.Unmarshal(m[1], &cmd); err != nil || len(cmd) != 3 || cmd[0] != "/usr/local/bin/mockserver" || cmd[1] != "-probe" {
+			t.Errorf("%s: HEALTHCHECK CMD %s, want [\"/usr/local/bin/mockserver\", \"-probe\", URL]", file, m[1])
+			continue
+		}
+		target := strings.Replace(cmd[2], "http://127.0.0.1:8080", url, 1)
+		if target == cmd[2] {
+			t.Errorf("%s: HEALTHCHECK probes %s, not the image's address http://127.0.0.1:8080", file, cmd[2])
+			continue
+		}
+		if err := run(context.Background(), []string{"mockserver", cmd[1], target}, func(string) string { return "" }, nil, io.Discard, io.Discard); err != nil {
+			t.Errorf("%s: the HEALTHCHECK against a running mock: %v", file, err)
+		}
 	}
 }
