@@ -322,8 +322,8 @@
     "PrimaryPhoneNumber", "HomeStreetAddress", "HomeLocality", "HomeRegion", "HomePostalCode", "Tags", "VowEnabled",
     "ModificationTimestamp"];
 
-  const compactColumns = ["Id", "OwnerId", "DisplayName", "PrimaryEmail", "PrimaryPhoneNumber", "HomeLocality",
-    "HomeRegion", "Tags", "ModificationTimestamp"];
+  const compactColumns = ["Id", "DisplayName", "PrimaryEmail", "HomeLocality", "HomeRegion", "Tags",
+    "ModificationTimestamp"];
 
   function cellValue(v) {
     if (v === undefined) return "";
@@ -351,7 +351,7 @@
     })));
     results.forEach((r, i) => {
       tbody.append(el("tr", { class: "contact" }, el("td", { class: "muted" }, String(i + 1)),
-        cols.map((c) => el("td", { title: typeof r[c] === "string" ? r[c] : null }, cellValue(r[c])))));
+        cols.map((c) => el("td", { class: "c-" + c, title: typeof r[c] === "string" ? r[c] : null }, cellValue(r[c])))));
     });
   }
 
