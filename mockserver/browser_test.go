@@ -31,6 +31,7 @@ func TestBrowser(t *testing.T) {
 	began := time.Now()
 	b := launchChromium(t, chromium)
 	t.Run("page at /", func(t *testing.T) { testPage(t, b) })
+	t.Run("page layout, reference, field descriptions", func(t *testing.T) { testPageLayout(t, b) })
 	t.Run("cross-origin fetch", func(t *testing.T) { testCrossOrigin(t, b) })
 	t.Run("cross-origin fetch from a foreign origin is refused", func(t *testing.T) { testCrossOriginRefused(t, b) })
 	t.Logf("browser test: %s", time.Since(began).Round(time.Millisecond))

@@ -36,7 +36,8 @@ func writeError(c echo.Context, e *sparkmock.Error) error {
 			h.Add(name, v)
 		}
 	}
-	stateOf(c).code = e.Code
+	st := stateOf(c)
+	st.code, st.message = e.Code, e.Message
 	return c.Blob(e.Status, contentTypeJSON, e.AppendEnvelope(nil))
 }
 

@@ -83,6 +83,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 	e.GET("/_mock/accounts", chain(handleAccounts(s), requestClock(s.clock)))
 	e.GET("/_mock/info", chain(handleInfo(s), requestClock(s.clock)))
+	e.GET("/_mock/collection", handleCollection(s))
 
 	// The page for people, its assets and the contract it renders.
 	e.GET("/", handleIndex())

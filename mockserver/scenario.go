@@ -90,6 +90,9 @@ func forceScenarios(def Scenario, wait sleepFunc, log *slog.Logger) echo.Middlew
 					return err
 				}
 			}
+			if sc.Name != "" {
+				stateOf(c).scenario = sc.String()
+			}
 			switch sc.Name {
 			case "":
 				return next(c)

@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/internal/version"
 )
 
 // UIPrefix is where the assets of the page at / are served.
@@ -113,6 +114,9 @@ type infoView struct {
 	MockHeaders       []string `json:"MockHeaders"`
 	Scenarios         []string `json:"Scenarios"`
 	Scenario          string   `json:"Scenario"`
+	// Version is the build's short version (v1.2.0, devel+abc1234); Build says the rest.
+	Version string       `json:"Version"`
+	Build   version.Info `json:"Build"`
 }
 
 // handleInfo tells a person (and the page at /) what this server is and runs with: the seed,
@@ -130,18 +134,21 @@ func handleInfo(s *Server) echo.HandlerFunc {
 	if origins == nil {
 		origins = []string{}
 	}
-	var title, version string
+	var title, specVersion string
 	if s.cfg.Spec.Info != nil {
-		title, version = s.cfg.Spec.Info.Title, s.cfg.Spec.Info.Version
+		title, specVersion = s.cfg.Spec.Info.Title, s.cfg.Spec.Info.Version
 	}
+	build := version.Get()
 	return func(c echo.Context) error {
 		w := s.world()
 		now := requestTime(c)
 		out := infoView{
+			Version:           build.Short(),
+			Build:             build,
 			Service:           "sparkmock",
 			Description:       `A mock of the Spark API "Contacts: Export" service: deterministic contacts for a tree of accounts, a token for every role, every response validated against openapi.yaml.`,
 			SpecTitle:         title,
-			SpecVersion:       version,
+			SpecVersion:       specVersion,
 			Endpoints:         []string{s.apiPrefix + "/contacts/export", s.apiPrefix + "/contacts/export/all"},
 			Seed:              s.cfg.Seed,
 			TimeZone:          s.cfg.Location.String(),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/internal/version"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -150,5 +151,21 @@ func TestInfo(t *testing.T) {
 				t.Errorf("got %+v, want the default seed, zone, fixtures, the two endpoints and the scenarios", info)
 			}
 		})
+	}
+}
+
+// TestInfoSaysTheVersion: the page and a person asking /_mock/info can tell which build runs.
+func TestInfoSaysTheVersion(t *testing.T) {
+	m := newMock(t)
+	res := m.get(t, "/_mock/info")
+	var info struct {
+		Version string
+		Build   version.Info
+	}
+	if err := json.Unmarshal(res.body, &info); err != nil || res.status != http.StatusOK {
+		t.Fatalf("GET /_mock/info: %d %s (%v)", res.status, res.body, err)
+	}
+	if want := version.Get(); info.Version != want.Short() || info.Build != want {
+		t.Errorf("got Version %q Build %+v, want %q %+v", info.Version, info.Build, want.Short(), want)
 	}
 }

@@ -255,6 +255,9 @@ type requestState struct {
 	now       time.Time // the request's clock, once requestClock ran
 	hasNow    bool
 	code      int     // the Spark code of an error answer
+	message   string  // the Message of an error answer, for the log line
+	scenario  string  // the scenario forced on the request, if any
+	variant   string  // the mock's variant the request was answered by, if any
 	proof     *[]byte // a page rendered from validated parts
 }
 

@@ -18,6 +18,7 @@ import (
 	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/contracttest"
 	"github.com/sparkmock/sparkmock/contracttest/report"
+	"github.com/sparkmock/sparkmock/internal/version"
 )
 
 // Exit codes of the command.
@@ -68,6 +69,7 @@ type options struct {
 	insecure  bool
 	spec      string
 	timezone  string
+	version   bool
 }
 
 func envName(flagName string) string {
@@ -156,7 +158,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.baseURL, "base-url", "", "the service to check, without /v1: https://sparkapi.com, http://127.0.0.1:8080 (required)")
 	fs.Var(tokenFlag{o}, "token", "`ROLE=TOKEN`, repeatable; roles: private (needed by most checks), idx, public, vow, portal, expired, disabled.\n\tPrefer the environment twin for real tokens: command lines show in process lists")
-	fs.StringVar(&o.userAgent, "user-agent", contracttest.DefaultUserAgent, "X-SparkApi-User-Agent to send")
+	fs.StringVar(&o.userAgent, "user-agent", "sparkmock-contracttest/"+version.Get().Short(), "X-SparkApi-User-Agent to send")
 	fs.Var(headerFlag{o}, "header", "`NAME=VALUE` sent on every request, repeatable (e.g. X-Mock-Now=2026-01-31T12:00:00Z for sparkmock)")
 	fs.BoolVar(&o.strict, "strict", false, "also run the [choice] checks: rules the documentation leaves open and the mock decides (not for the real Spark API)")
 	fs.BoolVar(&o.readOnly, "read-only", false, "send no POST, PUT, DELETE or PATCH probe (their checks are skipped)")
@@ -168,6 +170,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.DurationVar(&o.timeout, "timeout", contracttest.DefaultTimeout, "bound on each request")
 	fs.BoolVar(&o.insecure, "insecure", false, "accept any TLS certificate (a self-signed test service)")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI `file` of the contract (default: the embedded openapi.yaml)")
+	fs.BoolVar(&o.version, "version", false, "print the version (release, commit, build date) and exit")
 	fs.StringVar(&o.timezone, "timezone", contracttest.DefaultLocation, "the service's IANA time `zone`, in which ExportTimestamp is written")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s -base-url URL -token private=TOKEN [flags]
@@ -198,6 +201,10 @@ Flags:
 			fmt.Fprintf(stderr, "  -%s%s\n    \t%s", f.Name, name, strings.ReplaceAll(usage, "\n\t", "\n    \t"))
 			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 				fmt.Fprintf(stderr, " (default %s)", f.DefValue)
+			}
+			if f.Name == "version" {
+				fmt.Fprintln(stderr)
+				return
 			}
 			fmt.Fprintf(stderr, "\n    \tenv %s\n", envName(f.Name))
 		})
@@ -232,7 +239,8 @@ func applyEnv(fs *flag.FlagSet, o *options, getenv func(string) string) error {
 	fs.VisitAll(func(f *flag.Flag) {
 		name := envName(f.Name)
 		v := getenv(name)
-		if err != nil || v == "" || given[f.Name] || f.Name == "out" {
+		// -version has no twin: CONTRACTTEST_VERSION set for other reasons must not stop a run.
+		if err != nil || v == "" || given[f.Name] || f.Name == "out" || f.Name == "version" {
 			return
 		}
 		if f.Name == "format" && given["out"] {
@@ -275,6 +283,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if o.version {
+		_, err := fmt.Fprintln(stdout, version.Get())
 		return err
 	}
 	var only *regexp.Regexp

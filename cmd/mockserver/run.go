@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/version"
 	"github.com/sparkmock/sparkmock/mockserver"
 	"github.com/sparkmock/sparkmock/proxy"
 )
@@ -63,6 +64,8 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
+	version           bool
+	probe             string
 
 	// The validating proxy (proxy.go).
 	upstream        string
@@ -74,6 +77,11 @@ type options struct {
 	strict          bool
 }
 
+// noEnv are the flags without an environment twin: they do something else than serve, and a
+// container's environment (SPARKMOCK_VERSION=1.2 set for other reasons) must not turn the
+// server into them.
+var noEnv = map[string]bool{"version": true, "probe": true}
+
 func envName(flagName string) string {
 	return "SPARKMOCK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
@@ -81,7 +89,6 @@ func envName(flagName string) string {
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	fs.Int64Var(&o.seed, "seed", mockserver.DefaultSeed, "seed of the generated contacts: the same seed and fixtures give the same contacts everywhere")
 	fs.StringVar(&o.now, "now", "", "freeze the clock at this RFC 3339 `time` (default: the real clock); X-Mock-Now still overrides it per request")
@@ -108,6 +115,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	o.replicaOptions.register(fs)
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
 	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
+	fs.BoolVar(&o.version, "version", false, "print the version (release, commit, build date) and exit")
+	fs.StringVar(&o.probe, "probe", "", "GET this `URL` and exit: 0 on a 2xx answer, 1 otherwise (5 s at most); the container's health check, e.g. -probe http://127.0.0.1:8080/readyz")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
 	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", proxy.DefaultTimeout, "with -upstream: how long an exchange with the upstream may take before the client gets a 502")
 	fs.StringVar(&o.upstreamCA, "upstream-ca", "", "with an https -upstream: also trust the certificates in this PEM `file` (a staging server's self-signed certificate, a private CA)")
@@ -115,30 +124,22 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.report, "report", "", "with -upstream: on shutdown, write the report of everything seen to this `file` as JSON, and as JUnit XML next to it (report.json → report.xml; another name gets .xml added)")
 	fs.IntVar(&o.violationsKeep, "violations-keep", proxy.DefaultKeep, "with -upstream: how many recent violations GET /_mock/violations returns")
 	fs.BoolVar(&o.strict, "strict", false, "with -upstream: also judge the [choice] rules of the contract (the mock's decisions; leave off in front of the real Spark API)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, `Usage: %s [flags]
-
-Serves the Spark API "Contacts: Export" (GET /v1/contacts/export and /v1/contacts/export/all)
-offline, with deterministic contacts for a tree of accounts and a token for every role.
-With -upstream URL it is instead a validating proxy in front of a real service.
-Every flag can also be set by its environment variable (flags win).
-
-Flags:
-`, args[0])
-		fs.VisitAll(func(f *flag.Flag) {
-			name, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(stderr, "  -%s %s\n    \t%s", f.Name, name, usage)
-			if f.DefValue != "" && f.DefValue != "false" {
-				fmt.Fprintf(stderr, " (default %s)", f.DefValue)
-			}
-			fmt.Fprintf(stderr, "\n    \tenv %s\n", envName(f.Name))
-		})
-	}
+	// The flag package's own messages and its usage on every error are replaced by one line
+	// (parseError); only -h prints the usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
+		if noEnv[f.Name] {
+			return
+		}
 		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
-				envErr = usageError("%s=%q: %v", envName(f.Name), v, err)
+				why := expectation(f)
+				if why == "" {
+					why = err.Error()
+				}
+				envErr = usageError("%s=%q: %s", envName(f.Name), v, why)
 			}
 		}
 	})
@@ -147,9 +148,10 @@ Flags:
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stderr, fs)
 			return nil, err
 		}
-		return nil, &exitError{code: 2, err: err}
+		return nil, parseError(fs, err)
 	}
 	if o.drainDelay < 0 {
 		return nil, usageError("-drain-delay must not be negative")
@@ -183,6 +185,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if err != nil {
 		return err
+	}
+	if o.version {
+		_, err := fmt.Fprintln(stdout, version.Get())
+		return err
+	}
+	if o.probe != "" {
+		return probe(ctx, o.probe, stdout)
 	}
 	if o.dumpFixtures {
 		_, err := stdout.Write(fixtures.DefaultYAML())
@@ -285,7 +294,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		scheme = "https"
 	}
 	url := scheme + "://" + ln.Addr().String()
-	printBanner(stdout, url, srv.Tree(), o)
+	cacert := ""
+	if o.tls && o.tlsCert == "" {
+		cacert = selfSignedPath(ln, o)
+	}
+	printBanner(stdout, url, srv.Tree(), o, cacert)
 	if tlsNote != "" {
 		fmt.Fprintln(stdout, tlsNote)
 	}
@@ -359,11 +372,8 @@ func serveTLS(ln net.Listener, o *options) (*tls.Config, string, error) {
 		}
 		cert, note = c, fmt.Sprintf("  TLS certificate: %s", o.tlsCert)
 	} else {
-		host, port, _ := net.SplitHostPort(ln.Addr().String())
-		out := o.tlsCertOut
-		if out == "" {
-			out = filepath.Join(os.TempDir(), "sparkmock-"+port+".pem")
-		}
+		host, _, _ := net.SplitHostPort(ln.Addr().String())
+		out := selfSignedPath(ln, o)
 		c, fp, err := selfSigned(host, out, time.Now())
 		if err != nil {
 			return nil, "", fmt.Errorf("-tls: %w", err)
@@ -374,12 +384,26 @@ func serveTLS(ln net.Listener, o *options) (*tls.Config, string, error) {
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, note, nil
 }
 
-// printBanner tells a person where the mock is and which tokens to use.
-func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options) {
+// selfSignedPath is where -tls writes its certificate.
+func selfSignedPath(ln net.Listener, o *options) string {
+	if o.tlsCertOut != "" {
+		return o.tlsCertOut
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return filepath.Join(os.TempDir(), "sparkmock-"+port+".pem")
+}
+
+// printBanner tells a person where the mock is and which tokens to use; cacert is the
+// self-signed certificate curl must trust, if any.
+func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options, cacert string) {
 	fmt.Fprintf(w, "sparkmock listening on %s\n", url)
 	fmt.Fprintf(w, "  page: %s/ (accounts, tokens, examples, API reference)\n", url)
 	fmt.Fprintf(w, "  fixtures: %s   seed: %d   zone: %s   clock: %s\n", tree.Source, o.seed, o.timezone, clockName(o.now))
-	fmt.Fprintf(w, "  try: curl -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", firstPrivate(tree), url)
+	curl := "curl"
+	if cacert != "" {
+		curl += " --cacert " + cacert
+	}
+	fmt.Fprintf(w, "  try: %s -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", curl, firstPrivate(tree), url)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  TOKEN\tROLE\tSTATUS\tACCOUNT")
 	for _, t := range tree.Tokens {

@@ -204,10 +204,13 @@ func TestTLSWithAClientThatTrustsOnlyThePrintedCertificate(t *testing.T) {
 			func(string) string { return "" }, nil, pw, io.Discard)
 		pw.Close()
 	}()
-	var url, printedPath, fp string
+	var url, printedPath, fp, try string
 	lines := bufio.NewScanner(pr)
 	for (url == "" || fp == "") && lines.Scan() {
 		line := strings.TrimSpace(lines.Text())
+		if rest, ok := strings.CutPrefix(line, "try: "); ok {
+			try = rest
+		}
 		if rest, ok := strings.CutPrefix(line, "sparkmock listening on "); ok {
 			url = rest
 		}
@@ -221,6 +224,10 @@ func TestTLSWithAClientThatTrustsOnlyThePrintedCertificate(t *testing.T) {
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	if !strings.HasPrefix(url, "https://") || printedPath != certPath || len(fp) != 95 {
 		t.Fatalf("banner: url %q, certificate %q, fingerprint %q", url, printedPath, fp)
+	}
+	// The banner's curl command works as printed: it trusts the certificate.
+	if !strings.HasPrefix(try, "curl --cacert "+certPath+" ") {
+		t.Errorf("banner's curl line %q, want it to start curl --cacert %s", try, certPath)
 	}
 	pemBytes, err := os.ReadFile(printedPath)
 	if err != nil {

@@ -75,7 +75,7 @@
 
   // ---- state --------------------------------------------------------------------------
 
-  const state = { info: null, accounts: [], tokens: [], byAccount: new Map(), token: "" };
+  const state = { info: null, accounts: [], tokens: [], byAccount: new Map(), token: "", spec: null };
 
   // expected is what the export answers a token: the role and status rules of the contract.
   function expected(tok) {
@@ -96,6 +96,7 @@
   function renderFacts(info) {
     const facts = [
       ["Base URL", base],
+      ["Version", info.Build ? `${info.Version}${info.Build.Date ? " · built " + info.Build.Date : ""}` : "?"],
       ["Seed", String(info.Seed)],
       ["Zone", info.TimeZone],
       ["Clock", info.Clock],
@@ -321,6 +322,9 @@
     "PrimaryPhoneNumber", "HomeStreetAddress", "HomeLocality", "HomeRegion", "HomePostalCode", "Tags", "VowEnabled",
     "ModificationTimestamp"];
 
+  const compactColumns = ["Id", "DisplayName", "PrimaryEmail", "HomeLocality", "HomeRegion", "Tags",
+    "ModificationTimestamp"];
+
   function cellValue(v) {
     if (v === undefined) return "";
     if (Array.isArray(v)) return v.length ? v.map((x) => el("span", { class: "tag" }, String(x))) : el("span", { class: "muted" }, "[]");
@@ -335,12 +339,19 @@
     if (!results.length) return;
     const keys = new Set();
     for (const r of results) for (const k of Object.keys(r)) if (k !== "ResourceUri") keys.add(k);
-    const cols = preferredColumns.filter((k) => keys.has(k));
+    let cols = preferredColumns.filter((k) => keys.has(k));
     cols.push(...Array.from(keys).filter((k) => !cols.includes(k)).sort());
-    thead.append(el("tr", null, el("th", null, "#"), cols.map((c) => el("th", null, c))));
+    // The whole contact is in the raw response; the table keeps to what fits a 1280 px window.
+    const hidden = cols.length > compactColumns.length ? cols.filter((c) => !compactColumns.includes(c)) : [];
+    if (hidden.length) cols = cols.filter((c) => !hidden.includes(c));
+    $("#contacts-hidden").textContent = hidden.length ? `Not shown here (see the raw response): ${hidden.join(", ")}.` : "";
+    thead.append(el("tr", null, el("th", null, "#"), cols.map((c) => {
+      const doc = fieldDoc(c);
+      return el("th", null, doc ? el("abbr", { title: doc.replace(/\s+/g, " ").trim() }, c) : c);
+    })));
     results.forEach((r, i) => {
       tbody.append(el("tr", { class: "contact" }, el("td", { class: "muted" }, String(i + 1)),
-        cols.map((c) => el("td", { title: typeof r[c] === "string" ? r[c] : null }, cellValue(r[c])))));
+        cols.map((c) => el("td", { class: "c-" + c, title: typeof r[c] === "string" ? r[c] : null }, cellValue(r[c])))));
     });
   }
 
@@ -595,7 +606,8 @@
             el("td", null, markdown(r.description)), el("td", null, bodies), el("td", null, headers));
         })))));
     }
-    const details = el("details", { class: "op", open: method === "get" ? true : null },
+    const ok = Object.keys(op.responses || {}).some((st) => /^2/.test(st));
+    const details = el("details", { class: "op", open: method === "get" && ok ? true : null, dataset: { op: method.toUpperCase() + " " + path } },
       el("summary", null, el("span", { class: "method " + method }, method.toUpperCase()),
         el("span", { class: "path" }, path), el("span", { class: "muted" }, op.summary || "")),
       body);
@@ -634,6 +646,49 @@
     return box;
   }
 
+  // firstSentence keeps a description short enough to sit under a form field.
+  function firstSentence(text) {
+    const t = String(text || "").replace(/\s+/g, " ").trim();
+    const m = t.match(/^.*?[.:](\s|$)/);
+    return (m ? m[0] : t).replace(/[:\s]+$/, "");
+  }
+
+  // renderFieldDocs writes under each field of Try it the description openapi.yaml gives its
+  // parameter on the chosen endpoint (the whole text in its title), and on the contacts
+  // table's headers the descriptions of the contact's fields.
+  function renderFieldDocs() {
+    const spec = state.spec;
+    if (!spec) return;
+    const endpoint = $("input[name=endpoint]:checked").value;
+    const op = ((spec.paths || {})[endpoint] || {}).get || {};
+    const params = new Map((op.parameters || []).map((p) => resolve(spec, p)).map((p) => [p.name, p]));
+    for (const input of $$("#request input[name], #request select[name], #p-ua")) {
+      const name = input.id === "p-ua" ? "X-SparkApi-User-Agent" : input.name;
+      const label = input.closest("label");
+      if (!label || name === "endpoint") continue;
+      let doc = $(".field-desc", label);
+      const p = params.get(name);
+      if (!p || !p.description) { if (doc) doc.remove(); continue; }
+      if (!doc) { doc = el("span", { class: "field-desc", dataset: { param: name } }); label.append(doc); }
+      clear(doc).append(...inline(firstSentence(p.description)));
+      doc.title = p.description.replace(/\s+/g, " ").trim();
+    }
+  }
+
+  function fieldDoc(name) {
+    const spec = state.spec;
+    const contact = spec && spec.components && spec.components.schemas && spec.components.schemas.ContactWithOwner;
+    if (!contact) return "";
+    const find = (s, depth) => {
+      s = resolve(spec, s);
+      if (!s || depth > 6) return "";
+      if (s.properties && s.properties[name]) return s.properties[name].description || "";
+      for (const sub of s.allOf || []) { const d = find(sub, depth + 1); if (d) return d; }
+      return "";
+    };
+    return find(contact, 0);
+  }
+
   function renderSpec(spec) {
     const root = clear($("#spec"));
     const info = spec.info || {};
@@ -641,8 +696,21 @@
     root.append(markdown(info.description));
     const methods = ["get", "post", "put", "delete", "patch", "head", "options"];
     root.append(el("h3", null, "Operations"));
+    // The operations that can succeed first (the export GETs, then the rest), those that only
+    // refuse (405) folded: they are there to be complete, not to be read first.
+    const ops = [];
     for (const [path, item] of Object.entries(spec.paths || {})) {
-      for (const m of methods) if (item[m]) root.append(renderOperation(spec, path, m, item[m]));
+      for (const m of methods) if (item[m]) ops.push({ path, m, op: item[m] });
+    }
+    const succeeds = (o) => Object.keys(o.op.responses || {}).some((st) => /^2/.test(st));
+    const rank = (o) => (succeeds(o) ? (o.m === "get" ? 0 : 1) : 2);
+    ops.sort((a, b) => rank(a) - rank(b));
+    const refused = ops.filter((o) => rank(o) === 2);
+    for (const o of ops.filter((o) => rank(o) < 2)) root.append(renderOperation(spec, o.path, o.m, o.op));
+    if (refused.length) {
+      root.append(el("details", { class: "folded-ops", id: "ops-refused" },
+        el("summary", null, `${refused.length} operations that are not implemented (405 Method Not Allowed)`),
+        refused.map((o) => renderOperation(spec, o.path, o.m, o.op))));
     }
     const schemes = (spec.components && spec.components.securitySchemes) || {};
     if (Object.keys(schemes).length) {
@@ -685,7 +753,12 @@
       const first = state.tokens.find((t) => t.Role === "Private" && t.Status === "active");
       selectToken(first ? first.Token : "");
     }
-    if (spec) renderSpec(spec);
+    if (spec) {
+      state.spec = spec;
+      renderSpec(spec);
+      renderFieldDocs();
+      for (const r of $$("input[name=endpoint]")) r.addEventListener("change", renderFieldDocs);
+    }
     if (errors.length) {
       const b = $("#load-error");
       b.textContent = "Could not load: " + errors.join("; ");
