@@ -30,7 +30,8 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		tok := stateOf(c).token
+		st := stateOf(c)
+		tok := st.token
 		ord, ok := w.store.byID[tok.AccountID]
 		if !ok {
 			return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "Invalid access token")
@@ -49,6 +50,10 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		order := q.order
+		if len(order) == 0 {
+			order = st.defaultOrder()
+		}
 		total := len(list)
 		offset := (q.page - 1) * q.limit
 		if q.useSkip {
@@ -58,7 +63,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		var page []entry
 		if q.pagination != paginationCount && offset < total && q.limit > 0 {
 			// Only the page and what precedes it are ever put in order.
-			window := w.store.orderPage(tl, list, q.order, offset+q.limit)
+			window := w.store.orderPage(tl, list, order, offset+q.limit)
 			page = window[offset:]
 		}
 
@@ -71,7 +76,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		}
 		if s.validate != nil {
 			// validateResponses compares what goes out with the validated page, then recycles it.
-			stateOf(c).proof = bp
+			st.proof = bp
 			return c.Blob(http.StatusOK, contentTypeJSON, body)
 		}
 		err = c.Blob(http.StatusOK, contentTypeJSON, body)

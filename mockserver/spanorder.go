@@ -49,7 +49,10 @@ const (
 // ask for: from a sorted run when one is ready, by orderWindow otherwise.
 func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
 	need = min(need, len(list))
-	if need <= 0 || len(list) < s.minSortedSpan || isDefaultOrder(keys) || isNewestFirst(keys) {
+	if isIDOrder(keys) && need > 0 {
+		return idWindow(tl, list, need, s)
+	}
+	if need <= 0 || len(list) < s.minSortedSpan || isListOrder(keys) || isNewestFirst(keys) {
 		return s.orderWindow(list, keys, need)
 	}
 	lo, ok := spanOf(tl.list, list)
@@ -77,11 +80,32 @@ func spanOf(full, part []entry) (int, bool) {
 	if len(part) == 0 {
 		return 0, false
 	}
-	i, found := slices.BinarySearchFunc(full, part[0], defaultLess)
+	i, found := slices.BinarySearchFunc(full, part[0], listLess)
 	if !found || i+len(part) > len(full) {
 		return 0, false
 	}
 	return i, &full[i] == &part[0]
+}
+
+// idWindow returns the first need entries of list, a subset of tl.list, in Id order: read
+// from the list's Id order when list is the whole list or a long run of it, selected by
+// orderWindow otherwise (a filtered set, a short run).
+func idWindow(tl *timedList, list []entry, need int, s *store) []entry {
+	lo, ok := spanOf(tl.list, list)
+	if !ok || len(list)*16 < len(tl.list) {
+		return s.orderWindow(list, defaultOrder, need)
+	}
+	hi := lo + len(list)
+	out := make([]entry, 0, need)
+	for _, p := range tl.byID {
+		if int(p) >= lo && int(p) < hi {
+			out = append(out, tl.list[p])
+			if len(out) == need {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // orderText is the cache's name for an order.

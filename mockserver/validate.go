@@ -254,8 +254,17 @@ type requestState struct {
 	apiKey    string    // the legacy API key of a session
 	now       time.Time // the request's clock, once requestClock ran
 	hasNow    bool
-	code      int     // the Spark code of an error answer
-	proof     *[]byte // a page rendered from validated parts
+	code      int       // the Spark code of an error answer
+	proof     *[]byte   // a page rendered from validated parts
+	order     []sortKey // the export's order without _orderby; nil means defaultOrder
+}
+
+// defaultOrder returns the order of the request's export when it gives no _orderby.
+func (st *requestState) defaultOrder() []sortKey {
+	if st.order != nil {
+		return st.order
+	}
+	return defaultOrder
 }
 
 // stateOf returns the request's state, making it on first use.
