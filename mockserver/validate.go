@@ -35,7 +35,7 @@ type validator struct {
 	maxResults  [2]int
 
 	skeletons [2]bounded.Map[string, bool] // envelope skeletons already validated, per form, by their bytes
-	projected bounded.Map[string, bool]    // _select projections already validated
+	projected [2]bounded.Map[string, bool] // _select projections already validated, per form, by their bytes
 	// requests remembers request verdicts. A verdict depends only on the method, the path, the
 	// query string and the headers the operation declares (security is the auth middleware's,
 	// bodies are not validated), so identical inputs are validated once.
@@ -175,9 +175,10 @@ func (v *validator) checkErrorBody(body []byte) error {
 }
 
 // checkItem validates one contact as written for a form, once per record and form; a
-// projection (_select) once per record, form and selection.
+// projection (_select) once per distinct bytes and form. The verdict of a projection is
+// kept by its bytes, never by the record's address: an address outlives its record, and a
+// new record there would inherit a verdict it never earned.
 func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) error {
-	var key string // of a projection
 	if sel == nil {
 		switch r.valid[f].Load() {
 		case 1:
@@ -185,14 +186,11 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 		case 2:
 			return fmt.Errorf("contact %s does not match the %s contact schema", r.c.ID, formName[f])
 		}
-	} else {
-		key = projectionKey(r, f, sel)
-		if ok, seen := v.projected.Get(key); seen {
-			if ok {
-				return nil
-			}
-			return fmt.Errorf("contact %s (selected) does not match the %s contact schema", r.c.ID, formName[f])
+	} else if ok, seen := v.projected[f].GetBytes(item); seen {
+		if ok {
+			return nil
 		}
+		return fmt.Errorf("contact %s (selected) does not match the %s contact schema", r.c.ID, formName[f])
 	}
 	var doc any
 	err := json.Unmarshal(item, &doc)
@@ -206,7 +204,7 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 	if sel == nil {
 		r.valid[f].Store(verdict)
 	} else {
-		v.projected.Put(key, err == nil, len(key))
+		v.projected[f].Put(string(item), err == nil, len(item))
 	}
 	if err != nil {
 		return fmt.Errorf("contact %s does not match the %s contact schema: %w", r.c.ID, formName[f], err)
@@ -215,10 +213,6 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 }
 
 var formName = [2]string{formOwn: "/export", formAll: "/export/all"}
-
-func projectionKey(r *record, f form, sel *selection) string {
-	return fmt.Sprintf("%p/%d/%x", r, f, sel.bits)
-}
 
 // checkSkeleton validates the envelope of a page with its Results emptied, once per distinct
 // skeleton; with every item validated on its own and the item count within maxItems, that
