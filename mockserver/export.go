@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -120,7 +121,7 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		skeleton := append(buf[:0], dst[:prefixEnd]...)
 		skeleton = append(skeleton, dst[suffixStart:]...)
 		if m, _ := routeOf(c); m.route != nil {
-			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), m, f, skeleton, len(page)); err != nil {
+			if err := s.validate.checkSkeleton(context.WithoutCancel(c.Request().Context()), c.Request(), m, f, skeleton, len(page)); err != nil {
 				s.metrics.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				s.log.Error("export envelope violates openapi.yaml", "violation", err.Error())
 				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))
