@@ -280,6 +280,7 @@ type requestState struct {
 	code      int       // the Spark code of an error answer
 	proof     *[]byte   // a page rendered from validated parts
 	order     []sortKey // the export's order without _orderby; nil means defaultOrder
+	gone      bool      // the client hung up: no answer is written
 }
 
 // defaultOrder returns the order of the request's export when it gives no _orderby.
@@ -345,6 +346,13 @@ func validateResponses(v *validator, log *slog.Logger, m *metrics) echo.Middlewa
 			}()
 			if err := next(c); err != nil {
 				c.Error(err)
+			}
+			if st.gone {
+				if st.proof != nil {
+					pageBuffers.Put(st.proof)
+					st.proof = nil
+				}
+				return nil // nothing to validate, nobody to answer
 			}
 			status := bw.status
 			if status == 0 {
