@@ -44,10 +44,16 @@ func TestEncodedPathsAreNever5xx(t *testing.T) {
 			}
 		}
 	}
+	noValidationFailures(t, m, "requests the mock answered right")
+}
+
+// noValidationFailures fails the test when the response-validation metric counted anything.
+func noValidationFailures(t *testing.T, m *mock, what string) {
+	t.Helper()
 	metrics := m.get(t, "/metrics")
 	for _, line := range strings.Split(grep(string(metrics.body), "sparkmock_response_validation_failures_total{"), "\n") {
 		if line != "" && !strings.HasSuffix(line, " 0") {
-			t.Errorf("validation failures counted for requests the mock answered right: %s", line)
+			t.Errorf("validation failures counted for %s: %s", what, line)
 		}
 	}
 }
