@@ -174,11 +174,8 @@ func (m *model) contacts(account string, all bool, t time.Time) []map[string]any
 	var out []map[string]any
 	for _, owner := range owners {
 		acc, _ := m.tree.Account(owner)
-		if acc.Contacts == 0 {
-			continue // an empty book stays empty
-		}
 		b := m.gen.Book(owner)
-		for i := 0; b.Created(i) <= t.Unix(); i++ {
+		for i := 0; acc.Contacts > 0 && b.Created(i) <= t.Unix(); i++ { // an empty book stays empty
 			v, _ := b.Version(i, t.Unix())
 			key := fmt.Sprintf("%s/%d/%d", owner, i, v)
 			c, ok := m.memo[key]
@@ -186,6 +183,26 @@ func (m *model) contacts(account string, all bool, t time.Time) []map[string]any
 				c = m.contactJSON(b.Contact(i, v))
 				m.memo[key] = c
 			}
+			out = append(out, c)
+		}
+		for _, p := range m.tree.Pinned {
+			if p.AccountID != owner {
+				continue
+			}
+			mod := m.tree.Epoch
+			if raw, ok := p.Fields["ModificationTimestamp"].(string); ok {
+				mod, _ = time.Parse(time.RFC3339, raw)
+			}
+			if mod.After(t) {
+				continue // a pinned contact shows from its ModificationTimestamp on
+			}
+			c := map[string]any{}
+			for k, v := range p.Fields {
+				c[k] = v
+			}
+			c["ResourceUri"] = "/v1/contacts/" + c["Id"].(string)
+			c["OwnerId"] = owner
+			c["ModificationTimestamp"] = mod.In(m.loc).Format(time.RFC3339)
 			out = append(out, c)
 		}
 	}
@@ -376,6 +393,23 @@ func randomTreeYAML(r *rand.Rand) string {
 	b.WriteString("tokens:\n")
 	for i, id := range ids {
 		fmt.Fprintf(&b, "  - {token: tok-%d, role: Private, account: %q}\n", i, id)
+	}
+	if r.Intn(2) == 0 {
+		// Pinned contacts: spelled out, shown from their ModificationTimestamp (in any zone) on.
+		b.WriteString("contacts:\n")
+		zones := []string{"Z", "-05:00", "-06:00", "+02:00"}
+		names := []string{"Renée O'Hara", "Zoë Ødegaard", "A", "zz top", "Nguyễn Văn"}
+		for k := range 1 + r.Intn(3) {
+			mod := epoch.Add(time.Duration(r.Int63n(int64(span + time.Hour))))
+			zone := zones[r.Intn(len(zones))]
+			at := mod.Format("2006-01-02T15:04:05") + zone
+			if zone != "Z" {
+				loc := time.FixedZone("", map[string]int{"-05:00": -5 * 3600, "-06:00": -6 * 3600, "+02:00": 2 * 3600}[zone])
+				at = mod.In(loc).Format(time.RFC3339)
+			}
+			fmt.Fprintf(&b, "  - {account: %q, Id: \"1999%016d%06d\", DisplayName: %q, Tags: [Pinned, %q], VowEnabled: %v, ModificationTimestamp: %s, FavoriteColor: teal}\n",
+				ids[r.Intn(len(ids))], r.Int63n(1e16), k, names[r.Intn(len(names))], fmt.Sprint("Bug ", k), r.Intn(2) == 0, at)
+		}
 	}
 	return b.String()
 }
