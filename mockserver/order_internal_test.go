@@ -9,6 +9,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // TestOrderWindowIsThePrefixOfTheFullSort: the heap selection and the full sort agree on
@@ -162,5 +164,47 @@ func TestSortedRunGivesTheSameBytes(t *testing.T) {
 	tl := st.snapshot(cfg.Clock()).allTimed(st.byID["20090311191520485610000000"])
 	if len(tl.orders.m) != 3 {
 		t.Fatalf("%d sorted runs, want 3 (one per question)", len(tl.orders.m))
+	}
+}
+
+// TestRequestStateSwapsTheDefaultOrder: the default order is one value a request's state can
+// swap (a variant restoring the old default, ModificationTimestamp then Id, does so); an
+// explicit _orderby still wins.
+func TestRequestStateSwapsTheDefaultOrder(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Clock = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
+	plain, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			stateOf(c).order = modificationOrder
+			return next(c)
+		}
+	})
+	get := func(s *Server, query string) string {
+		req := httptest.NewRequest(http.MethodGet, "/v1/contacts/export/all?_limit=25&_page=3"+query, nil)
+		req.Header.Set(userAgentHeader, "t")
+		req.Header.Set("Authorization", "OAuth private-mls")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
+		}
+		return rec.Body.String()
+	}
+	if got, want := get(swapped, ""), get(plain, "&_orderby=ModificationTimestamp,Id"); got != want {
+		t.Errorf("the swapped default is not ModificationTimestamp,Id:\n got %s\nwant %s", got, want)
+	}
+	if got, want := get(plain, ""), get(plain, "&_orderby=Id"); got != want {
+		t.Errorf("the default is not Id:\n got %s\nwant %s", got, want)
+	}
+	if got, want := get(swapped, "&_orderby=Id"), get(plain, ""); got != want {
+		t.Errorf("an explicit _orderby lost to the swapped default")
 	}
 }
