@@ -135,17 +135,7 @@ func TestSortedRunGivesTheSameBytes(t *testing.T) {
 	}
 	st := s.world().store
 	st.minSortedSpan = 1
-	get := func(target string) []byte {
-		req := httptest.NewRequest(http.MethodGet, target, nil)
-		req.Header.Set(userAgentHeader, "test")
-		req.Header.Set("Authorization", "OAuth private-mls")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
-		}
-		return rec.Body.Bytes()
-	}
+	get := func(target string) []byte { return mlsGet(t, s, target) }
 	for _, q := range []string{
 		"_orderby=DisplayName&_limit=25&_pagination=1",
 		"_orderby=-HomeLocality,GivenName&_limit=25&_filter=ModificationTimestamp%20Gt%202025-06-01T00:00:00",
@@ -188,15 +178,7 @@ func TestRequestStateSwapsTheDefaultOrder(t *testing.T) {
 		}
 	})
 	get := func(s *Server, query string) string {
-		req := httptest.NewRequest(http.MethodGet, "/v1/contacts/export/all?_limit=25&_page=3"+query, nil)
-		req.Header.Set(userAgentHeader, "t")
-		req.Header.Set("Authorization", "OAuth private-mls")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
-		}
-		return rec.Body.String()
+		return string(mlsGet(t, s, "/v1/contacts/export/all?_limit=25&_page=3"+query))
 	}
 	if got, want := get(swapped, ""), get(plain, "&_orderby=ModificationTimestamp,Id"); got != want {
 		t.Errorf("the swapped default is not ModificationTimestamp,Id:\n got %s\nwant %s", got, want)
@@ -207,4 +189,18 @@ func TestRequestStateSwapsTheDefaultOrder(t *testing.T) {
 	if got, want := get(swapped, "&_orderby=Id"), get(plain, ""); got != want {
 		t.Errorf("an explicit _orderby lost to the swapped default")
 	}
+}
+
+// mlsGet asks s for target as the MLS's Private token and returns the 200's body.
+func mlsGet(t *testing.T, s *Server, target string) []byte {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set(userAgentHeader, "test")
+	req.Header.Set("Authorization", "OAuth private-mls")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
 }
