@@ -50,7 +50,11 @@ const (
 func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
 	need = min(need, len(list))
 	if isIDOrder(keys) && need > 0 {
-		return idWindow(tl, list, need, s)
+		// The whole list, or a long run of it, is read from the list's Id order; a short run
+		// is sorted like any other order (a sorted run once it is long enough).
+		if lo, ok := spanOf(tl.list, list); ok && len(list)*16 >= len(tl.list) {
+			return idWalk(tl, lo, lo+len(list), need)
+		}
 	}
 	if need <= 0 || len(list) < s.minSortedSpan || isListOrder(keys) || isNewestFirst(keys) {
 		return s.orderWindow(list, keys, need)
@@ -87,15 +91,9 @@ func spanOf(full, part []entry) (int, bool) {
 	return i, &full[i] == &part[0]
 }
 
-// idWindow returns the first need entries of list, a subset of tl.list, in Id order: read
-// from the list's Id order when list is the whole list or a long run of it, selected by
-// orderWindow otherwise (a filtered set, a short run).
-func idWindow(tl *timedList, list []entry, need int, s *store) []entry {
-	lo, ok := spanOf(tl.list, list)
-	if !ok || len(list)*16 < len(tl.list) {
-		return s.orderWindow(list, defaultOrder, need)
-	}
-	hi := lo + len(list)
+// idWalk returns the first need entries of the run [lo, hi) of tl.list in Id order, walking
+// the list's Id order.
+func idWalk(tl *timedList, lo, hi, need int) []entry {
 	out := make([]entry, 0, need)
 	for _, p := range tl.byID {
 		if int(p) >= lo && int(p) < hi {
