@@ -18,12 +18,14 @@ import (
 // a validation failure.
 func TestClientGoneDuringLatencyIs499NotAnError(t *testing.T) {
 	tests := []struct {
-		name    string
-		latency mockserver.LatencyRange
-		header  string
+		name       string
+		latency    mockserver.LatencyRange
+		header     string
+		noValidate bool
 	}{
 		{name: "-latency", latency: mockserver.LatencyRange{Min: time.Hour}},
 		{name: "X-Mock-Scenario latency", header: "X-Mock-Scenario: latency=1m"},
+		{name: "-latency, responses not validated", latency: mockserver.LatencyRange{Min: time.Hour}, noValidate: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -32,6 +34,7 @@ func TestClientGoneDuringLatencyIs499NotAnError(t *testing.T) {
 			m := newMock(t, func(c *mockserver.Config) {
 				c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 				c.Latency = tc.latency
+				c.ValidateResponses = !tc.noValidate
 				c.Sleep = func(ctx context.Context, d time.Duration) error {
 					close(waiting)
 					<-ctx.Done() // the client hangs up before the wait ends
