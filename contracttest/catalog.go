@@ -121,7 +121,7 @@ func catalog() []*checkDef {
 		{id: "order.desc", group: "order", source: SourceDoc, run: checkOrder(true),
 			desc: "_orderby=-ModificationTimestamp: the latest contacts first, instants descending."},
 		{id: "order.default", group: "order", source: SourceChoice, run: checkDefaultOrder,
-			desc: "Default order: ModificationTimestamp ascending, then Id ascending."},
+			desc: "Default order: Id ascending (ids begin with the creation time, so paging a full export loses no contact that changes meanwhile)."},
 
 		{id: "select.fields", group: "select", source: SourceDoc, run: checkSelect,
 			desc: "_select returns the selected fields, as the full listing has them, and no other field but Id, ResourceUri and OwnerId."},

@@ -274,9 +274,9 @@ func brokenVariants() []variant {
 			}
 			return status
 		})},
-		{name: "default order by Id", check: "order.default", strict: true, wrap: mockedit.Query(func(q url.Values) {
+		{name: "default order by ModificationTimestamp", check: "order.default", strict: true, wrap: mockedit.Query(func(q url.Values) {
 			if !q.Has("_orderby") {
-				q.Set("_orderby", "Id")
+				q.Set("_orderby", "ModificationTimestamp")
 			}
 		})},
 		{name: "_select drops ResourceUri", check: "select.keeps-id", strict: true, wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
@@ -479,11 +479,14 @@ func orderAsStrings(next http.Handler) http.Handler {
 	})
 }
 
-// fetchAll reads every contact of the request's path from h, in the default order.
+// fetchAll reads every contact of the request's path from h, in the request's order (the
+// default one unless its query has _orderby).
 func fetchAll(h http.Handler, r *http.Request) []any {
 	var all []any
 	for p := 1; ; p++ {
-		q := url.Values{"_limit": {"25"}, "_page": {strconv.Itoa(p)}}
+		q := r.URL.Query()
+		q.Set("_limit", "25")
+		q.Set("_page", strconv.Itoa(p))
 		r2 := r.Clone(r.Context())
 		r2.URL.RawQuery = q.Encode()
 		rec := httptest.NewRecorder()

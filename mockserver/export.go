@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"sync"
@@ -30,7 +31,8 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		tok := stateOf(c).token
+		st := stateOf(c)
+		tok := st.token
 		ord, ok := w.store.byID[tok.AccountID]
 		if !ok {
 			return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "Invalid access token")
@@ -49,6 +51,10 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		order := q.order
+		if len(order) == 0 {
+			order = st.defaultOrder()
+		}
 		total := len(list)
 		offset := (q.page - 1) * q.limit
 		if q.useSkip {
@@ -58,7 +64,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		var page []entry
 		if q.pagination != paginationCount && offset < total && q.limit > 0 {
 			// Only the page and what precedes it are ever put in order.
-			window := w.store.orderPage(tl, list, q.order, offset+q.limit)
+			window := w.store.orderPage(tl, list, order, offset+q.limit)
 			page = window[offset:]
 		}
 
@@ -71,7 +77,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		}
 		if s.validate != nil {
 			// validateResponses compares what goes out with the validated page, then recycles it.
-			stateOf(c).proof = bp
+			st.proof = bp
 			return c.Blob(http.StatusOK, contentTypeJSON, body)
 		}
 		err = c.Blob(http.StatusOK, contentTypeJSON, body)
@@ -115,7 +121,7 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		skeleton := append(buf[:0], dst[:prefixEnd]...)
 		skeleton = append(skeleton, dst[suffixStart:]...)
 		if m, _ := routeOf(c); m.route != nil {
-			if err := s.validate.checkSkeleton(c.Request().Context(), c.Request(), m, f, skeleton, len(page)); err != nil {
+			if err := s.validate.checkSkeleton(context.WithoutCancel(c.Request().Context()), c.Request(), m, f, skeleton, len(page)); err != nil {
 				s.metrics.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				s.log.Error("export envelope violates openapi.yaml", "violation", err.Error())
 				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))

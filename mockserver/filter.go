@@ -10,7 +10,7 @@ import (
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
-// filterEntries keeps the entries of list (in the default order) that match the request's
+// filterEntries keeps the entries of list (in listLess order) that match the request's
 // _filter. ModificationTimestamp and Id filters use indexes: a time range found in the
 // filter narrows the list by binary search, and Id equality looks the contacts up directly;
 // every candidate is then matched against the whole filter.
@@ -43,7 +43,7 @@ func (s *Server) filterEntries(st *store, list []entry, books []int, q *exportQu
 				out = append(out, e)
 			}
 		}
-		sortDefault(out)
+		sortList(out)
 		return dedupe(out), nil
 	}
 
@@ -145,8 +145,8 @@ func idCandidates(n sparkql.Node) ([]string, bool) {
 	return nil, false
 }
 
-func sortDefault(list []entry) {
-	sort.Slice(list, func(i, j int) bool { return defaultLess(list[i], list[j]) < 0 })
+func sortList(list []entry) {
+	sort.Slice(list, func(i, j int) bool { return listLess(list[i], list[j]) < 0 })
 }
 
 func dedupe(list []entry) []entry {

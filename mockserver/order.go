@@ -47,11 +47,25 @@ func (r *record) stringField(f int) (string, bool) {
 	return s, s != ""
 }
 
-// isDefaultOrder says whether keys ask for the order snapshots are already in.
-func isDefaultOrder(keys []sortKey) bool {
+// defaultOrder is the order of an export without _orderby ([choice]: the documentation names
+// none): Id ascending. Ids begin with the creation time, so a new contact comes last and a
+// modification never moves one: a client reading a full export page by page (by offset)
+// while contacts change loses none. A request may be given another default (requestState.order).
+var defaultOrder = []sortKey{{field: fID, name: "Id"}}
+
+// modificationOrder is ModificationTimestamp then Id ascending: the order of a timed list, and
+// the mock's default order before Id (a variant may restore it).
+var modificationOrder = []sortKey{{field: fModificationTimestamp, name: "ModificationTimestamp"}, {field: fID, name: "Id"}}
+
+// isIDOrder says whether keys ask for Id ascending.
+func isIDOrder(keys []sortKey) bool {
+	return len(keys) == 1 && keys[0].field == fID && !keys[0].desc
+}
+
+// isListOrder says whether keys ask for the order timed lists are already in
+// (ModificationTimestamp ascending, then Id ascending, the tie-break anyway).
+func isListOrder(keys []sortKey) bool {
 	switch len(keys) {
-	case 0:
-		return true
 	case 1:
 		return keys[0].field == fModificationTimestamp && !keys[0].desc
 	case 2:
@@ -61,7 +75,7 @@ func isDefaultOrder(keys []sortKey) bool {
 }
 
 // isNewestFirst says whether keys ask for ModificationTimestamp descending (then Id
-// ascending, the tie-break anyway): the default order read backwards, runs of equal
+// ascending, the tie-break anyway): a timed list read backwards, runs of equal
 // timestamps kept forwards.
 func isNewestFirst(keys []sortKey) bool {
 	switch len(keys) {
@@ -73,7 +87,7 @@ func isNewestFirst(keys []sortKey) bool {
 	return false
 }
 
-// newestFirst returns the first need entries of a default-ordered list in newest-first order,
+// newestFirst returns the first need entries of a listLess-ordered list in newest-first order,
 // reading only them (and the rest of the last run of equal timestamps).
 func newestFirst(list []entry, need int) []entry {
 	out := make([]entry, 0, need)
@@ -114,7 +128,7 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 	if need <= 0 {
 		return nil
 	}
-	if isDefaultOrder(keys) {
+	if isListOrder(keys) {
 		return list[:need]
 	}
 	if isNewestFirst(keys) {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // TestOrderWindowIsThePrefixOfTheFullSort: the heap selection and the full sort agree on
@@ -133,17 +135,7 @@ func TestSortedRunGivesTheSameBytes(t *testing.T) {
 	}
 	st := s.world().store
 	st.minSortedSpan = 1
-	get := func(target string) []byte {
-		req := httptest.NewRequest(http.MethodGet, target, nil)
-		req.Header.Set(userAgentHeader, "test")
-		req.Header.Set("Authorization", "OAuth private-mls")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
-		}
-		return rec.Body.Bytes()
-	}
+	get := func(target string) []byte { return mlsGet(t, s, target) }
 	for _, q := range []string{
 		"_orderby=DisplayName&_limit=25&_pagination=1",
 		"_orderby=-HomeLocality,GivenName&_limit=25&_filter=ModificationTimestamp%20Gt%202025-06-01T00:00:00",
@@ -163,4 +155,52 @@ func TestSortedRunGivesTheSameBytes(t *testing.T) {
 	if len(tl.orders.m) != 3 {
 		t.Fatalf("%d sorted runs, want 3 (one per question)", len(tl.orders.m))
 	}
+}
+
+// TestRequestStateSwapsTheDefaultOrder: the default order is one value a request's state can
+// swap (a variant restoring the old default, ModificationTimestamp then Id, does so); an
+// explicit _orderby still wins.
+func TestRequestStateSwapsTheDefaultOrder(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Clock = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
+	plain, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			stateOf(c).order = modificationOrder
+			return next(c)
+		}
+	})
+	get := func(s *Server, query string) string {
+		return string(mlsGet(t, s, "/v1/contacts/export/all?_limit=25&_page=3"+query))
+	}
+	if got, want := get(swapped, ""), get(plain, "&_orderby=ModificationTimestamp,Id"); got != want {
+		t.Errorf("the swapped default is not ModificationTimestamp,Id:\n got %s\nwant %s", got, want)
+	}
+	if got, want := get(plain, ""), get(plain, "&_orderby=Id"); got != want {
+		t.Errorf("the default is not Id:\n got %s\nwant %s", got, want)
+	}
+	if got, want := get(swapped, "&_orderby=Id"), get(plain, ""); got != want {
+		t.Errorf("an explicit _orderby lost to the swapped default")
+	}
+}
+
+// mlsGet asks s for target as the MLS's Private token and returns the 200's body.
+func mlsGet(t *testing.T, s *Server, target string) []byte {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set(userAgentHeader, "test")
+	req.Header.Set("Authorization", "OAuth private-mls")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
 }

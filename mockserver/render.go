@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -46,5 +47,22 @@ func errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if clientGone(err, c) {
+		// [choice] Nobody is left to read an answer: none is written, and the log and the
+		// metrics say 499 (nginx's "client closed request"), not the 500 of a mock bug.
+		stateOf(c).gone = true
+		c.Response().Status = StatusClientGone
+		c.Response().Committed = true
+		return
+	}
 	_ = writeError(c, toSparkError(err))
+}
+
+// StatusClientGone is the status logged for a request whose client hung up before its
+// answer (during a -latency or X-Mock-Scenario wait, say): nothing is sent.
+const StatusClientGone = 499
+
+// clientGone says whether err is the request's own context ending: the client hung up.
+func clientGone(err error, c echo.Context) bool {
+	return c.Request().Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }

@@ -49,7 +49,14 @@ const (
 // ask for: from a sorted run when one is ready, by orderWindow otherwise.
 func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
 	need = min(need, len(list))
-	if need <= 0 || len(list) < s.minSortedSpan || isDefaultOrder(keys) || isNewestFirst(keys) {
+	if isIDOrder(keys) && need > 0 {
+		// The whole list, or a long run of it, is read from the list's Id order; a short run
+		// is sorted like any other order (a sorted run once it is long enough).
+		if lo, ok := spanOf(tl.list, list); ok && len(list)*16 >= len(tl.list) {
+			return idWalk(tl, lo, lo+len(list), need)
+		}
+	}
+	if need <= 0 || len(list) < s.minSortedSpan || isListOrder(keys) || isNewestFirst(keys) {
 		return s.orderWindow(list, keys, need)
 	}
 	lo, ok := spanOf(tl.list, list)
@@ -77,11 +84,26 @@ func spanOf(full, part []entry) (int, bool) {
 	if len(part) == 0 {
 		return 0, false
 	}
-	i, found := slices.BinarySearchFunc(full, part[0], defaultLess)
+	i, found := slices.BinarySearchFunc(full, part[0], listLess)
 	if !found || i+len(part) > len(full) {
 		return 0, false
 	}
 	return i, &full[i] == &part[0]
+}
+
+// idWalk returns the first need entries of the run [lo, hi) of tl.list in Id order, walking
+// the list's Id order.
+func idWalk(tl *timedList, lo, hi, need int) []entry {
+	out := make([]entry, 0, need)
+	for _, p := range tl.byID {
+		if int(p) >= lo && int(p) < hi {
+			out = append(out, tl.list[p])
+			if len(out) == need {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // orderText is the cache's name for an order.

@@ -124,7 +124,7 @@ func (b *bookCache) slotsUpTo(n int) []*slot {
 }
 
 // entry is one contact of a snapshot: enough to filter on ModificationTimestamp, Id and
-// OwnerId, to put it in the default order, and to find its record.
+// OwnerId, to order it by them, and to find its record.
 type entry struct {
 	mod     int64 // ModificationTimestamp, unix seconds
 	id      string
@@ -133,17 +133,46 @@ type entry struct {
 	version int32
 }
 
-// defaultLess is the default order: ModificationTimestamp ascending, then Id ascending
-// ([choice]: the documentation names no order).
-func defaultLess(a, b entry) int {
+// listLess is the order of a timed list: ModificationTimestamp ascending, then Id ascending.
+// It is an index (a ModificationTimestamp range is a slice of it, newest first reads it
+// backwards), not the order answers come in: that is defaultOrder, or _orderby.
+func listLess(a, b entry) int {
 	if c := cmp.Compare(a.mod, b.mod); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.id, b.id)
 }
 
+func idLess(a, b entry) int { return cmp.Compare(a.id, b.id) }
+
+// indexed puts the contacts of a timed list in its two orders: list by listLess and byID, the
+// positions of list's entries in Id order. entries is reordered and becomes list.
+func indexed(entries []entry) (list []entry, byID []int32) {
+	if !slices.IsSortedFunc(entries, idLess) { // a book's ids already grow with its index
+		slices.SortFunc(entries, idLess)
+	}
+	perm := make([]int32, len(entries))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	// Ties of ModificationTimestamp keep Id order: the positions are in Id order already.
+	slices.SortFunc(perm, func(a, b int32) int {
+		if c := cmp.Compare(entries[a].mod, entries[b].mod); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	list = make([]entry, len(entries), cap(entries))
+	byID = make([]int32, len(entries))
+	for k, p := range perm {
+		list[k] = entries[p]
+		byID[p] = int32(k)
+	}
+	return list, byID
+}
+
 // snapshot is the state of every book at one second: which contacts exist, at which version,
-// in the default order. It is a view: the lists come from the books' caches.
+// in the order of a timed list. It is a view: the lists come from the books' caches.
 type snapshot struct {
 	t     int64
 	store *store
@@ -151,12 +180,14 @@ type snapshot struct {
 
 func (s *store) snapshot(t time.Time) snapshot { return snapshot{t: t.Unix(), store: s} }
 
-// timedList is a list in the default order and the span of time it holds for: nothing is
+// timedList is a list in listLess order (with its Id order beside it) and the span of time it
+// holds for: nothing is
 // created or modified between from (the latest change it shows) and until (the next one), so
 // every request in that span, whatever its clock, is answered from it.
 type timedList struct {
 	from, until int64 // the list holds for every t with from <= t < until
 	list        []entry
+	byID        []int32    // the positions of list in Id order
 	orders      spanOrders // runs of list already sorted in other orders
 }
 
@@ -201,7 +232,7 @@ func (lc *listCache) find(t int64, lock bool) *timedList {
 	return nil
 }
 
-// ownList returns the contacts of one account in the default order.
+// ownList returns the contacts of one account in listLess order.
 func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
 
 func (sn snapshot) ownTimed(ord int) *timedList {
@@ -227,13 +258,13 @@ func (sn snapshot) ownTimed(ord int) *timedList {
 				tl.until = min(tl.until, mod)
 			}
 		}
-		slices.SortFunc(tl.list, defaultLess)
+		tl.list, tl.byID = indexed(tl.list)
 		return tl
 	})
 }
 
 // allList returns the contacts of an account and of every account under its control, in
-// the default order.
+// listLess order.
 func (sn snapshot) allList(ord int) []entry { return sn.allTimed(ord).list }
 
 func (sn snapshot) allTimed(ord int) *timedList {
@@ -252,9 +283,11 @@ func (sn snapshot) allTimed(ord int) *timedList {
 		}
 		tl.list = make([]entry, 0, total)
 		for _, p := range parts {
-			tl.list = append(tl.list, p.list...)
+			for _, pos := range p.byID {
+				tl.list = append(tl.list, p.list[pos])
+			}
 		}
-		slices.SortFunc(tl.list, defaultLess)
+		tl.list, tl.byID = indexed(tl.list)
 		return tl
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/sparkmock/sparkmock/fixtures"
 )
 
 // TestCachedRequestVerdictsAreTheFreshOnes: the request-verdict cache answers exactly what
@@ -91,5 +93,34 @@ func BenchmarkPiecewiseResponseValidation(b *testing.B) {
 		if err := s.validate.checkSkeleton(context.Background(), req, m, formOwn, skeleton, len(list)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Regression: _select verdicts were kept by the record's address (%p). A collected record's
+// address is reused by a new one, which then inherited a verdict it never earned. Here the
+// new record is made at the very address of the old one.
+func TestProjectionVerdictsAreKeptByContentNotAddress(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.requests
+	contact := func(birthday string) fixtures.Contact {
+		return fixtures.Contact{ID: "20260101000000123456000001", OwnerID: "20090311191520485610000000",
+			Modified: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DisplayName: "Jane Roe", Birthday: birthday}
+	}
+	sel := &selection{bits: 1<<fID | 1<<fResourceURI | 1<<fBirthday}
+	r := newRecord(contact("1990-01-01"), APIPrefix, time.UTC)
+	if err := v.checkItem(r, formOwn, r.appendTo(nil, formOwn, nil, sel), sel); err != nil {
+		t.Fatalf("a valid contact: %v", err)
+	}
+	// The garbage collector frees r; a new record (with a Birthday the schema refuses) lands at
+	// the same address.
+	bad := newRecord(contact("1990-1-1"), APIPrefix, time.UTC)
+	r.c, r.json, r.members, r.idEnd, r.modified = bad.c, bad.json, bad.members, bad.idEnd, bad.modified
+	r.valid[formOwn].Store(0)
+	r.valid[formAll].Store(0)
+	if err := v.checkItem(r, formOwn, r.appendTo(nil, formOwn, nil, sel), sel); err == nil {
+		t.Fatal("a contact whose Birthday breaks the schema passed: it inherited the verdict of the record that lived at its address")
 	}
 }
