@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -224,7 +225,8 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 		r.as("conformance.status")
 		judgeStatusDocumented(r, x, route)
 	}
-	if (!strings.HasPrefix(in.URL.Path, "/v1/") && route == nil) || in.Method == http.MethodHead {
+	// A path that is not clean (//v1/…) is still the API's: judged, on no route.
+	if (!strings.HasPrefix(in.URL.Path, "/v1/") && !strings.HasPrefix(path.Clean(in.URL.Path), "/v1/") && route == nil) || in.Method == http.MethodHead {
 		return out // not the API, or an answer without a body: nothing more to judge
 	}
 	r.as("conformance.content-type")
