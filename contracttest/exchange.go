@@ -195,14 +195,9 @@ func (r *ruling) fail(x *exchange, part any, format string, args ...any) {
 		x.url, x.cred, r.secrets = describeRequest(r.in.URL, r.in.RequestHeader)
 	}
 	e := newEvidence(x, part, format, args...)
-	for _, s := range r.secrets {
-		if len(s) >= minMaskedLen {
-			m := Mask(s)
-			e.Request = strings.ReplaceAll(e.Request, s, m)
-			e.Body = strings.ReplaceAll(e.Body, s, m)
-			e.Message = strings.ReplaceAll(e.Message, s, m)
-		}
-	}
+	e.Request = sparkmock.MaskIn(e.Request, r.secrets)
+	e.Body = sparkmock.MaskIn(e.Body, r.secrets)
+	e.Message = sparkmock.MaskIn(e.Message, r.secrets)
 	r.out.Violations = append(r.out.Violations, Violation{Check: r.id, Source: r.j.sources[r.id], Evidence: e})
 }
 
@@ -283,7 +278,8 @@ func exchangeOf(in *Exchange) *exchange {
 }
 
 // RequestEvidence describes a request as evidence does: the method and URL with a legacy
-// session's AuthToken and ApiSig masked, and the credentials it carried, masked.
+// session's AuthToken, ApiSig and ApiKey masked (sparkmock.MaskQuery, MaskPath), and the
+// credentials it carried, masked.
 func RequestEvidence(method string, u *url.URL, h http.Header) Evidence {
 	shown, cred, _ := describeRequest(u, h)
 	return Evidence{Request: method + " " + shown, Credentials: cred}
@@ -293,22 +289,17 @@ func RequestEvidence(method string, u *url.URL, h http.Header) Evidence {
 // secrets it masked in them.
 func describeRequest(in *url.URL, h http.Header) (shown, cred string, secrets []string) {
 	u := *in
-	if strings.Contains(u.RawQuery, "AuthToken") || strings.Contains(u.RawQuery, "ApiSig") {
-		q := u.Query()
-		for _, name := range []string{"AuthToken", "ApiSig"} {
-			if v := q.Get(name); v != "" {
-				secrets = append(secrets, v)
-				q.Set(name, Mask(v))
-			}
-		}
-		u.RawQuery = q.Encode()
+	u.RawQuery, secrets = sparkmock.MaskQuery(u.RawQuery)
+	if p, tok := sparkmock.MaskPath(u.Path); tok != "" {
+		u.Path, u.RawPath = p, ""
+		secrets = append(secrets, tok)
 	}
 	shown = u.String()
 	auth := h.Get("Authorization")
 	switch scheme, tok, found := strings.Cut(auth, " "); {
 	case auth == "":
 		cred = "no credentials"
-		if strings.Contains(in.RawQuery, "AuthToken=") {
+		if len(secrets) > 0 {
 			cred = "session AuthToken"
 		}
 	case found:

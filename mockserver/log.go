@@ -70,7 +70,7 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			attrs := []slog.Attr{
 				slog.String("method", req.Method),
-				slog.String("path", req.URL.Path),
+				slog.String("path", maskedPath(req.URL.Path)),
 				slog.Int("status", res.Status),
 				slog.Int64("bytes", res.Size),
 				slog.Duration("duration", time.Since(start)),
@@ -86,4 +86,11 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+// maskedPath is a path as the log shows it: the AuthToken of DELETE /v1/session/<token>
+// masked, like every secret.
+func maskedPath(p string) string {
+	m, _ := sparkmock.MaskPath(p)
+	return m
 }

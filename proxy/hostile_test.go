@@ -188,7 +188,7 @@ func TestBufferedBytesAreSharedAndGivenBack(t *testing.T) {
 		}
 		w.Write(page)
 	}))
-	p, srv := newProxy(t, upstream.URL, func(c *proxy.Config) { c.MaxBody, c.MaxBuffered = 8<<20, 10<<20 })
+	p, srv := newProxy(t, upstream.URL, func(c *proxy.Config) { c.MaxBody, c.MaxBuffered = 8<<20, 10<<20+512<<10 }) // two held grow at once; a third does not fit
 	results := make(chan int, 2)
 	for range 2 {
 		go func() {
@@ -202,7 +202,7 @@ func TestBufferedBytesAreSharedAndGivenBack(t *testing.T) {
 	}
 	res, body := get(t, srv.URL+"/v1/contacts/export?x=1", "private-member-avery")
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get(proxy.HeaderFault) != proxy.FaultBusy || res.Header.Get("Retry-After") == "" {
-		t.Errorf("with two answers of 3 MB held of 10 (%d bytes): got %d %q Retry-After %q: %.200s; want 503 busy", p.Buffered(), res.StatusCode, res.Header.Get(proxy.HeaderFault), res.Header.Get("Retry-After"), body)
+		t.Errorf("with two answers of 3 MB held of 10.5 MiB (%d bytes): got %d %q Retry-After %q: %.200s; want 503 busy", p.Buffered(), res.StatusCode, res.Header.Get(proxy.HeaderFault), res.Header.Get("Retry-After"), body)
 	}
 	close(release)
 	for range 2 {
