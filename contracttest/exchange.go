@@ -92,7 +92,7 @@ var exchangeChecks = map[string]bool{
 	"envelope.json": true, "envelope.success": true, "envelope.error": true,
 	"auth.no-credentials": true, "auth.user-agent": true,
 	"paging.limit": true, "paging.default-size": true, "paging.over-max": true, "paging.over-max-rejected": true,
-	"paging.arithmetic": true, "paging.count": true, "paging.no-pagination": true, "paging.skip": true,
+	"paging.arithmetic": true, "paging.count": true, "paging.no-pagination": true, "paging.skip": true, "paging.disjoint": true,
 	"own-all.owner-id": true, "select.fields": true, "select.keeps-id": true,
 	"filter.match": true, "filter.bad": true, "filter.limits": true,
 	"incremental.export-timestamp": true,
@@ -487,6 +487,8 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 	f := factsOf(x)
 	rows := len(res)
 
+	r.as("paging.disjoint")
+	judgeNoDuplicateIDs(r, x, res)
 	maxRows := maxLimit(path)
 	r.as("paging.over-max")
 	if rows > maxRows {
