@@ -221,8 +221,9 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 		judgeStatusDocumented(r, x, route)
 	}
 	// A path that is not clean (//v1/…) is still the API's: judged, on no route.
-	if (!strings.HasPrefix(in.URL.Path, "/v1/") && !strings.HasPrefix(path.Clean(in.URL.Path), "/v1/") && route == nil) || in.Method == http.MethodHead {
-		return out // not the API, or an answer without a body: nothing more to judge
+	if (!strings.HasPrefix(in.URL.Path, "/v1/") && !strings.HasPrefix(path.Clean(in.URL.Path), "/v1/") && route == nil) ||
+		in.Method == http.MethodHead || in.Status == http.StatusNoContent || in.Status == http.StatusNotModified {
+		return out // not the API, or an answer without a body (a CORS preflight's 204): nothing more to judge
 	}
 	r.as("conformance.content-type")
 	judgeContentType(r, x)
