@@ -153,14 +153,10 @@ func TestUpstreamMaxBodyFlag(t *testing.T) {
 	defer stopMock()
 	url, stop := start(t, []string{"-upstream", mockURL, "-log-level", "error"}, map[string]string{"SPARKMOCK_UPSTREAM_MAX_BODY": "1KiB"})
 	defer stop()
-	req, _ := http.NewRequest(http.MethodGet, url+"/v1/contacts/export?_limit=10", nil)
-	req.Header.Set("X-SparkApi-User-Agent", "run-test")
-	req.Header.Set("Authorization", "OAuth private-member-avery")
-	res, err := http.DefaultClient.Do(req)
+	res, _, err := apiGet(t, url+"/v1/contacts/export?_limit=10", "private-member-avery")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
 	if res.StatusCode != http.StatusBadGateway || res.Header.Get("X-Upstream-Fault") != "too-large" {
 		t.Errorf("a page of 10 under a 1 KiB bound: got %d %q, want 502 too-large", res.StatusCode, res.Header.Get("X-Upstream-Fault"))
 	}
