@@ -212,11 +212,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mux.ServeHTTP(w, r)
 }
 
-// cleanPath says whether a path is what http.ServeMux would not redirect: rooted, no empty,
-// "." or ".." segment.
+// cleanPath says whether a path is what http.ServeMux would not redirect: no empty, "." or
+// ".." segment. One that is not rooted ("*" of OPTIONS *) is the mux's to answer.
 func cleanPath(p string) bool {
 	if p == "" || p[0] != '/' {
-		return false
+		return true
 	}
 	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
 		return true // the common case, without path.Clean's allocation
