@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -91,7 +92,7 @@ var exchangeChecks = map[string]bool{
 	"envelope.json": true, "envelope.success": true, "envelope.error": true,
 	"auth.no-credentials": true, "auth.user-agent": true,
 	"paging.limit": true, "paging.default-size": true, "paging.over-max": true, "paging.over-max-rejected": true,
-	"paging.arithmetic": true, "paging.count": true, "paging.no-pagination": true, "paging.skip": true,
+	"paging.arithmetic": true, "paging.count": true, "paging.no-pagination": true, "paging.skip": true, "paging.disjoint": true,
 	"own-all.owner-id": true, "select.fields": true, "select.keeps-id": true,
 	"filter.match": true, "filter.bad": true, "filter.limits": true,
 	"incremental.export-timestamp": true,
@@ -194,14 +195,9 @@ func (r *ruling) fail(x *exchange, part any, format string, args ...any) {
 		x.url, x.cred, r.secrets = describeRequest(r.in.URL, r.in.RequestHeader)
 	}
 	e := newEvidence(x, part, format, args...)
-	for _, s := range r.secrets {
-		if len(s) >= minMaskedLen {
-			m := Mask(s)
-			e.Request = strings.ReplaceAll(e.Request, s, m)
-			e.Body = strings.ReplaceAll(e.Body, s, m)
-			e.Message = strings.ReplaceAll(e.Message, s, m)
-		}
-	}
+	e.Request = sparkmock.MaskIn(e.Request, r.secrets)
+	e.Body = sparkmock.MaskIn(e.Body, r.secrets)
+	e.Message = sparkmock.MaskIn(e.Message, r.secrets)
 	r.out.Violations = append(r.out.Violations, Violation{Check: r.id, Source: r.j.sources[r.id], Evidence: e})
 }
 
@@ -224,8 +220,10 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 		r.as("conformance.status")
 		judgeStatusDocumented(r, x, route)
 	}
-	if (!strings.HasPrefix(in.URL.Path, "/v1/") && route == nil) || in.Method == http.MethodHead {
-		return out // not the API, or an answer without a body: nothing more to judge
+	// A path that is not clean (//v1/…) is still the API's: judged, on no route.
+	if (!strings.HasPrefix(in.URL.Path, "/v1/") && !strings.HasPrefix(path.Clean(in.URL.Path), "/v1/") && route == nil) ||
+		in.Method == http.MethodHead || in.Status == http.StatusNoContent || in.Status == http.StatusNotModified {
+		return out // not the API, or an answer without a body (a CORS preflight's 204): nothing more to judge
 	}
 	r.as("conformance.content-type")
 	judgeContentType(r, x)
@@ -281,7 +279,8 @@ func exchangeOf(in *Exchange) *exchange {
 }
 
 // RequestEvidence describes a request as evidence does: the method and URL with a legacy
-// session's AuthToken and ApiSig masked, and the credentials it carried, masked.
+// session's AuthToken, ApiSig and ApiKey masked (sparkmock.MaskQuery, MaskPath), and the
+// credentials it carried, masked.
 func RequestEvidence(method string, u *url.URL, h http.Header) Evidence {
 	shown, cred, _ := describeRequest(u, h)
 	return Evidence{Request: method + " " + shown, Credentials: cred}
@@ -291,22 +290,17 @@ func RequestEvidence(method string, u *url.URL, h http.Header) Evidence {
 // secrets it masked in them.
 func describeRequest(in *url.URL, h http.Header) (shown, cred string, secrets []string) {
 	u := *in
-	if strings.Contains(u.RawQuery, "AuthToken") || strings.Contains(u.RawQuery, "ApiSig") {
-		q := u.Query()
-		for _, name := range []string{"AuthToken", "ApiSig"} {
-			if v := q.Get(name); v != "" {
-				secrets = append(secrets, v)
-				q.Set(name, Mask(v))
-			}
-		}
-		u.RawQuery = q.Encode()
+	u.RawQuery, secrets = sparkmock.MaskQuery(u.RawQuery)
+	if p, tok := sparkmock.MaskPath(u.Path); tok != "" {
+		u.Path, u.RawPath = p, ""
+		secrets = append(secrets, tok)
 	}
 	shown = u.String()
 	auth := h.Get("Authorization")
 	switch scheme, tok, found := strings.Cut(auth, " "); {
 	case auth == "":
 		cred = "no credentials"
-		if strings.Contains(in.RawQuery, "AuthToken=") {
+		if len(secrets) > 0 {
 			cred = "session AuthToken"
 		}
 	case found:
@@ -494,6 +488,8 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 	f := factsOf(x)
 	rows := len(res)
 
+	r.as("paging.disjoint")
+	judgeNoDuplicateIDs(r, x, res)
 	maxRows := maxLimit(path)
 	r.as("paging.over-max")
 	if rows > maxRows {

@@ -2,7 +2,6 @@ package contracttest
 
 import (
 	"sort"
-	"strings"
 
 	sparkmock "github.com/sparkmock/sparkmock"
 )
@@ -10,13 +9,14 @@ import (
 // Mask hides a secret for a report, as sparkmock.MaskSecret does everywhere in this module.
 func Mask(secret string) string { return sparkmock.MaskSecret(secret) }
 
-// minMaskedLen is the shortest secret replaced wherever it appears in text: a shorter one
-// would turn ordinary words into dots. Such secrets are still never printed by the suite
-// itself, only possibly echoed in a body.
-const minMaskedLen = 6
+// minMaskedLen is the shortest secret replaced wherever it appears in text (see
+// sparkmock.MinMaskedLen). Such secrets are still never printed by the suite itself, only
+// possibly echoed in a body.
+const minMaskedLen = sparkmock.MinMaskedLen
 
-// masker replaces every secret found in a text by its mask.
-type masker struct{ r *strings.Replacer }
+// masker replaces every secret found in a text by its mask, echoes included
+// (sparkmock.MaskIn: JSON-escaped, percent-encoded, in another case).
+type masker struct{ secrets []string }
 
 func newMasker(secrets []string) masker {
 	uniq := map[string]bool{}
@@ -36,14 +36,10 @@ func newMasker(secrets []string) masker {
 		}
 		return list[i] < list[j]
 	})
-	pairs := make([]string, 0, 2*len(list))
-	for _, s := range list {
-		pairs = append(pairs, s, Mask(s))
-	}
-	return masker{r: strings.NewReplacer(pairs...)}
+	return masker{secrets: list}
 }
 
-func (m masker) mask(s string) string { return m.r.Replace(s) }
+func (m masker) mask(s string) string { return sparkmock.MaskIn(s, m.secrets) }
 
 // maskReport rewrites every text of a report a server could have echoed a secret into.
 func (m masker) maskReport(rep *Report) {

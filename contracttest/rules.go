@@ -240,3 +240,26 @@ func judgePagination(j judge, x *exchange, limit, page int, stable bool) {
 		j.ok()
 	}
 }
+
+// judgeNoDuplicateIDs: paging.disjoint within one page, which is one snapshot of the
+// listing: no contact comes twice. Pages hold at most 100 contacts: comparing each with those
+// before costs less than a map.
+func judgeNoDuplicateIDs(j judge, x *exchange, res []any) {
+	var buf [100]string
+	ids := buf[:0]
+	for _, item := range res {
+		obj, _ := item.(map[string]any)
+		id, _ := obj["Id"].(string)
+		if id == "" {
+			continue // the schema reports it
+		}
+		for _, before := range ids {
+			if before == id {
+				j.fail(x, item, "contact %s comes twice on this page", id)
+				return
+			}
+		}
+		ids = append(ids, id)
+	}
+	j.ok()
+}

@@ -47,16 +47,24 @@ func checkCORSOrigins(origins []string) error {
 type corsPolicy struct {
 	allowed                          func(origin string) (allow string, ok bool)
 	methods, headers, expose, maxAge string
+	mock                             bool // /_mock/* is shared too
 }
 
-func newCORSPolicy(origins []string) *corsPolicy {
+func newCORSPolicy(origins []string, mock bool) *corsPolicy {
 	return &corsPolicy{
+		mock:    mock,
 		allowed: originMatcher(origins),
 		methods: strings.Join(corsAllowMethods, ", "),
 		headers: strings.Join(CORSAllowHeaders, ", "),
 		expose:  strings.Join(CORSExposeHeaders, ", "),
 		maxAge:  strconv.Itoa(corsMaxAge),
 	}
+}
+
+// shares says whether the policy applies to a request's path at all. [choice] /_mock/*
+// lists every token: shared cross-origin only when asked (Config.CORSMock).
+func (p *corsPolicy) shares(r *http.Request) bool {
+	return p.mock || !strings.HasPrefix(r.URL.Path, "/_mock/")
 }
 
 // isPreflight tells a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method)
@@ -76,7 +84,7 @@ func corsHeaders(p *corsPolicy) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			origin := req.Header.Get(echo.HeaderOrigin)
-			if origin == "" || isPreflight(req) {
+			if origin == "" || isPreflight(req) || !p.shares(req) {
 				return next(c)
 			}
 			h := c.Response().Header()
@@ -100,7 +108,7 @@ func corsPreflights(p *corsPolicy) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
-			if !isPreflight(req) {
+			if !isPreflight(req) || !p.shares(req) {
 				return next(c)
 			}
 			h := c.Response().Header()

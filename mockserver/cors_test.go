@@ -199,7 +199,7 @@ func TestCORSOnTheValidation500(t *testing.T) {
 	if res.status != http.StatusInternalServerError {
 		t.Fatalf("got %d, want the 500 of a contract violation", res.status)
 	}
-	if got := res.header.Get("Access-Control-Allow-Origin"); got != "*" {
-		t.Errorf("Access-Control-Allow-Origin on the 500: got %q, want *", got)
+	if got := res.header.Get("Access-Control-Allow-Origin"); got != "http://localhost:5173" {
+		t.Errorf("Access-Control-Allow-Origin on the 500: got %q, want the local origin", got)
 	}
 }

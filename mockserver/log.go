@@ -4,10 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"net/url"
 	"regexp"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -48,38 +45,6 @@ func (r *requestIDs) next() string {
 // probePaths are the paths a cluster or a scraper asks all the time: their lines are at debug.
 var probePaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
-// secretQueryParams hold credentials of Spark's legacy authentication.
-var secretQueryParams = []string{"AuthToken", "ApiSig"}
-
-// maskQuery returns a raw query as sent, with the values of secretQueryParams masked.
-func maskQuery(raw string) string {
-	found := false
-	for _, name := range secretQueryParams {
-		if strings.Contains(raw, name) {
-			found = true
-		}
-	}
-	if !found {
-		return raw
-	}
-	pairs := strings.Split(raw, "&")
-	for i, pair := range pairs {
-		k, v, ok := strings.Cut(pair, "=")
-		if !ok {
-			continue
-		}
-		name, err := url.QueryUnescape(k)
-		if err != nil || !slices.Contains(secretQueryParams, name) {
-			continue
-		}
-		if u, err := url.QueryUnescape(v); err == nil {
-			v = u
-		}
-		pairs[i] = k + "=" + url.QueryEscape(sparkmock.MaskSecret(v))
-	}
-	return strings.Join(pairs, "&")
-}
-
 // logRequests gives every response an X-Request-Id and writes one log line per request.
 func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 	ids := newRequestIDs()
@@ -114,10 +79,11 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			attrs := make([]slog.Attr, 0, 14)
 			attrs = append(attrs,
 				slog.String("method", req.Method),
-				slog.String("path", req.URL.Path),
+				slog.String("path", maskedPath(req.URL.Path)),
 			)
 			if req.URL.RawQuery != "" {
-				attrs = append(attrs, slog.String("query", maskQuery(req.URL.RawQuery)))
+				q, _ := sparkmock.MaskQuery(req.URL.RawQuery)
+				attrs = append(attrs, slog.String("query", q))
 			}
 			attrs = append(attrs,
 				slog.Int("status", res.Status),
@@ -146,4 +112,11 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+// maskedPath is a path as the log shows it: the AuthToken of DELETE /v1/session/<token>
+// masked, like every secret.
+func maskedPath(p string) string {
+	m, _ := sparkmock.MaskPath(p)
+	return m
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sparkmock/sparkmock/internal/syncbuf"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -38,15 +39,21 @@ func TestRequestLogLine(t *testing.T) {
 	lines := logLines(t, slog.LevelInfo, func(m *mock) {
 		m.get(t, "/v1/contacts/export?_limit=2&_filter=Tags%20Eq%20%27IDX%20Lead%27", ua, avery)
 		m.get(t, "/v1/contacts/export?AuthToken=0123456789abcdef0123&ApiSig=fedcba9876543210fedcba&_limit=1", ua)
+		m.get(t, "/v1/contacts/export?%41%75%74%68%54%6F%6B%65%6E=0123456789bcdef01234&%41%70%69%53%69%67=fedcb9876543210fedcb", ua)
 		m.get(t, "/v1/contacts/export?_limit=500", ua, avery)
 		m.get(t, "/v1/contacts/export", ua, avery, "X-Mock-Scenario: rate-limited")
 		m.get(t, "/healthz")
 		m.get(t, "/readyz")
 		m.get(t, "/metrics")
 	})
-	if len(lines) != 4 {
-		t.Fatalf("%d request lines at info, want 4 (probes only at debug): %v", len(lines), lines)
+	if len(lines) != 5 {
+		t.Fatalf("%d request lines at info, want 5 (probes only at debug): %v", len(lines), lines)
 	}
+	// Names spelled with escapes are the same parameters to the mock: masked all the same.
+	if q, _ := lines[2]["query"].(string); strings.Contains(q, "0123456789bcdef01234") || strings.Contains(q, "fedcb9876543210fedcb") {
+		t.Errorf("query %q, want percent-encoded AuthToken and ApiSig masked", q)
+	}
+	lines = append(lines[:2], lines[3:]...)
 	if got, want := lines[0]["query"], "_limit=2&_filter=Tags%20Eq%20%27IDX%20Lead%27"; got != want {
 		t.Errorf("query %v, want %q", got, want)
 	}
@@ -73,5 +80,17 @@ func TestRequestLogLine(t *testing.T) {
 	debug := logLines(t, slog.LevelDebug, func(m *mock) { m.get(t, "/healthz"); m.get(t, "/metrics") })
 	if len(debug) != 2 || debug[0]["level"] != "DEBUG" {
 		t.Errorf("probes at debug: %v, want 2 DEBUG lines", debug)
+	}
+}
+
+// TestRequestLogMasksTheSessionInThePath: DELETE /v1/session/<AuthToken> is logged with the
+// token masked, whether the delete worked or not.
+func TestRequestLogMasksTheSessionInThePath(t *testing.T) {
+	var logs syncbuf.Buffer
+	m := newMock(t, func(c *mockserver.Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	const tok = "a-session-token-0123456789"
+	m.do(t, "DELETE", "/v1/session/"+tok+"?ApiSig=x", ua)
+	if strings.Contains(logs.String(), tok) || !strings.Contains(logs.String(), "/v1/session/a-se...89") {
+		t.Errorf("the request log: %s; want the token masked as a-se...89", logs.String())
 	}
 }

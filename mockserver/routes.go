@@ -27,7 +27,7 @@ func chain(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
 	e.Use(s.metrics.measure())
-	cors := newCORSPolicy(s.cfg.CORSOrigins)
+	cors := newCORSPolicy(s.cfg.CORSOrigins, s.cfg.CORSMock)
 	if len(s.cfg.CORSOrigins) > 0 {
 		e.Use(corsHeaders(cors)) // outside validation: its 500 is readable cross-origin too
 	}
@@ -39,7 +39,7 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 	e.Use(recoverPanics(s.log))
 	if s.cfg.Latency != (LatencyRange{}) {
-		e.Use(addLatency(s.cfg.Latency, s.cfg.Seed, s.sleep))
+		e.Use(addLatency(s.cfg.Latency, s.cfg.Seed, s.sleep, s.apiPrefix))
 	}
 
 	tree := func() *fixtures.Tree { return s.world().tree }

@@ -121,7 +121,7 @@ func forceScenarios(def Scenario, wait sleepFunc, log *slog.Logger) echo.Middlew
 	}
 }
 
-// LatencyRange is extra latency on every request: Min when Max is zero, else a value in
+// LatencyRange is extra latency on every API request: Min when Max is zero, else a value in
 // [Min, Max] chosen per request.
 type LatencyRange struct{ Min, Max time.Duration }
 
@@ -157,10 +157,15 @@ func (l LatencyRange) For(seed int64, r *http.Request) time.Duration {
 	return l.Min + time.Duration(h.Sum64()%span)
 }
 
-// addLatency delays every request by its latency.
-func addLatency(l LatencyRange, seed int64, wait sleepFunc) echo.MiddlewareFunc {
+// addLatency delays every API request (under apiPrefix) by its latency. [choice] Not the
+// probes, metrics or page: a -latency past a probe's timeout would take the mock out of
+// its load balancer.
+func addLatency(l LatencyRange, seed int64, wait sleepFunc, apiPrefix string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if p := c.Request().URL.Path; len(p) <= len(apiPrefix) || p[len(apiPrefix)] != '/' || p[:len(apiPrefix)] != apiPrefix {
+				return next(c)
+			}
 			if err := wait(c.Request().Context(), l.For(seed, c.Request())); err != nil {
 				return err
 			}

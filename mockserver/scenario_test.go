@@ -189,3 +189,21 @@ func TestRateLimitOnTheMockClock(t *testing.T) {
 		t.Fatalf("new window: %d", res.status)
 	}
 }
+
+// TestLatencyOnlyOnTheAPI: -latency delays the API, never the probes, metrics or the page: a
+// latency past a probe's timeout would take the mock out of its load balancer.
+func TestLatencyOnlyOnTheAPI(t *testing.T) {
+	var slept []string
+	var path string
+	m := newMock(t, func(c *mockserver.Config) {
+		c.Latency = mockserver.LatencyRange{Min: time.Hour}
+		c.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, path); return nil }
+	})
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/_mock/info", "/openapi.yaml", "/v1/contacts/export", "/v1/nothing"} {
+		path = p
+		m.get(t, p, ua, avery)
+	}
+	if want := []string{"/v1/contacts/export", "/v1/nothing"}; strings.Join(slept, " ") != strings.Join(want, " ") {
+		t.Errorf("-latency delayed %v, want only %v", slept, want)
+	}
+}

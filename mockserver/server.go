@@ -64,12 +64,15 @@ type Config struct {
 	// or scheme://host[:port] where "*" stands for any part (http://localhost:*). Empty
 	// turns CORS off.
 	CORSOrigins []string
+	// CORSMock shares /_mock/* (the accounts and their tokens) with those origins too; off,
+	// only the API and the contract are shared.
+	CORSMock bool
 	// ClockLabel tells people what Clock is (the page at / and /_mock/info show it), like
 	// "frozen at 2026-01-31T13:45:00Z"; empty means "real" for a nil Clock, "custom" otherwise.
 	ClockLabel string
 	// Scenario is forced on every API request that does not ask for one with X-Mock-Scenario.
 	Scenario Scenario
-	// Latency is added to every request.
+	// Latency is added to every API request (not to /healthz, /readyz, /metrics or the page).
 	Latency LatencyRange
 	// RateLimits, when not nil, enforces per-key limits on the export (see SparkRateLimits).
 	RateLimits *RateLimits
@@ -82,7 +85,14 @@ type Config struct {
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
 func DefaultConfig() Config {
-	return Config{Seed: DefaultSeed, ValidateResponses: true, CORSOrigins: []string{"*"}}
+	return Config{Seed: DefaultSeed, ValidateResponses: true, CORSOrigins: DefaultCORSOrigins()}
+}
+
+// DefaultCORSOrigins are the origins a mock shares its API with unless told otherwise: pages
+// served from this machine (a front end's dev server). [choice] Not "*": any page the
+// developer visits could otherwise read the mock's answers.
+func DefaultCORSOrigins() []string {
+	return []string{"http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*", "http://localhost", "http://127.0.0.1", "http://[::1]"}
 }
 
 // Server is the mock: an http.Handler serving the contract.

@@ -113,10 +113,10 @@ func TestInfo(t *testing.T) {
 		wantNow   string
 		wantCORS  []string
 	}{
-		{name: "custom clock", wantClock: "custom", wantNow: "2026-11-28T12:00:00Z", wantCORS: []string{"*"}},
-		{name: "labelled clock", mutate: func(c *mockserver.Config) { c.ClockLabel = "frozen at 2026-11-28T12:00:00Z" }, wantClock: "frozen at 2026-11-28T12:00:00Z", wantNow: "2026-11-28T12:00:00Z", wantCORS: []string{"*"}},
-		{name: "real clock", mutate: func(c *mockserver.Config) { c.Clock = nil }, headers: []string{"X-Mock-Now: 2020-01-01T00:00:00Z"}, wantClock: "real", wantNow: "2020-01-01T00:00:00Z", wantCORS: []string{"*"}},
-		{name: "X-Mock-Now", headers: []string{"X-Mock-Now: 2024-02-29T10:00:00-06:00"}, wantClock: "custom", wantNow: "2024-02-29T16:00:00Z", wantCORS: []string{"*"}},
+		{name: "custom clock", wantClock: "custom", wantNow: "2026-11-28T12:00:00Z", wantCORS: mockserver.DefaultCORSOrigins()},
+		{name: "labelled clock", mutate: func(c *mockserver.Config) { c.ClockLabel = "frozen at 2026-11-28T12:00:00Z" }, wantClock: "frozen at 2026-11-28T12:00:00Z", wantNow: "2026-11-28T12:00:00Z", wantCORS: mockserver.DefaultCORSOrigins()},
+		{name: "real clock", mutate: func(c *mockserver.Config) { c.Clock = nil }, headers: []string{"X-Mock-Now: 2020-01-01T00:00:00Z"}, wantClock: "real", wantNow: "2020-01-01T00:00:00Z", wantCORS: mockserver.DefaultCORSOrigins()},
+		{name: "X-Mock-Now", headers: []string{"X-Mock-Now: 2024-02-29T10:00:00-06:00"}, wantClock: "custom", wantNow: "2024-02-29T16:00:00Z", wantCORS: mockserver.DefaultCORSOrigins()},
 		{name: "CORS off", mutate: func(c *mockserver.Config) { c.CORSOrigins = nil }, wantClock: "custom", wantNow: "2026-11-28T12:00:00Z", wantCORS: []string{}},
 	}
 	for _, tt := range tests {

@@ -41,6 +41,11 @@ func TestBrokenUpstreamsAreReported(t *testing.T) {
 			d["Results"] = append(res, res[:5]...)
 			return status
 		})},
+		{name: "the same contact twice on a page", check: "paging.disjoint", url: own + "?_limit=4", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
+			res, _ := d["Results"].([]any)
+			d["Results"] = append(res[:3:3], res[0])
+			return status
+		})},
 		{name: "_filter ignored", check: "filter.match", url: all + "?_limit=25&_filter=" + url.QueryEscape("Tags Eq 'Hot Prospect'"), wrap: mockedit.Query(func(q url.Values) { q.Del("_filter") })},
 		{name: "a bad filter accepted", check: "filter.bad", url: all + "?_filter=" + url.QueryEscape("PrimaryEmail Eqq 'x'"), wrap: mockedit.Query(func(q url.Values) { q.Del("_filter") })},
 		{name: "_select ignored", check: "select.fields", url: own + "?_select=DisplayName&_limit=5", wrap: mockedit.Query(func(q url.Values) { q.Del("_select") })},

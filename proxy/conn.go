@@ -87,30 +87,55 @@ func (t *plainTransport) exchange(req *http.Request, pc *plainConn) (*http.Respo
 	}
 	// A client that goes away cuts the exchange short: the deadline wakes the blocked read.
 	stop := context.AfterFunc(ctx, func() { pc.c.SetDeadline(time.Unix(1, 0)) })
-	err := req.Write(pc.bw)
-	if err == nil {
-		err = pc.bw.Flush()
+	var written chan error // a request with a body: written while the answer is read
+	if req.Body == nil || req.Body == http.NoBody {
+		err := req.Write(pc.bw)
+		if err == nil {
+			err = pc.bw.Flush()
+		}
+		if err != nil {
+			stop()
+			if ctx.Err() == nil && isReset(err, "write") {
+				return nil, fmt.Errorf("%w (%w)", errNothingRead, err) // a connection closed while idle
+			}
+			return nil, ctxErr(ctx, err)
+		}
+	} else {
+		// An upstream may answer before it has read the whole body (a 413, a 200 to a large
+		// POST) and then stop reading: the answer is read while the body is still being
+		// written, so it is not lost to the write's error.
+		written = make(chan error, 1)
+		go func() {
+			err := req.Write(pc.bw)
+			if err == nil {
+				err = pc.bw.Flush()
+			}
+			written <- err
+		}()
 	}
-	if err != nil {
+	fail := func(err error) (*http.Response, error) {
 		stop()
-		if ctx.Err() == nil && isReset(err, "write") {
-			return nil, fmt.Errorf("%w (%w)", errNothingRead, err) // a connection closed while idle
+		if written != nil {
+			pc.c.Close() // ends a write still blocked; the body is not read after we return
+			if werr := <-written; werr != nil && errors.Is(err, io.EOF) {
+				err = werr // the upstream closed on a body it would not take: say how
+			}
 		}
 		return nil, ctxErr(ctx, err)
 	}
 	if _, err := pc.br.Peek(1); err != nil {
-		stop()
-		if ctx.Err() == nil && (errors.Is(err, io.EOF) || isReset(err, "read")) {
+		if written == nil && ctx.Err() == nil && (errors.Is(err, io.EOF) || isReset(err, "read")) {
+			stop()
 			return nil, errNothingRead
 		}
-		return nil, ctxErr(ctx, err)
+		return fail(err)
 	}
 	var res *http.Response
 	for {
+		var err error
 		res, err = http.ReadResponse(pc.br, req)
 		if err != nil {
-			stop()
-			return nil, ctxErr(ctx, err)
+			return fail(err)
 		}
 		// 1xx answers are interim (a 100 Continue the client's Expect asked for): the final
 		// answer follows. A 101 would switch protocols, which the proxy does not follow.
@@ -120,14 +145,13 @@ func (t *plainTransport) exchange(req *http.Request, pc *plainConn) (*http.Respo
 		break
 	}
 	if res.StatusCode == http.StatusSwitchingProtocols {
-		stop()
-		return nil, errors.New("the upstream switched protocols (101), which the proxy does not follow")
+		return fail(errors.New("the upstream switched protocols (101), which the proxy does not follow"))
 	}
 	left := res.ContentLength
 	if req.Method == http.MethodHead {
 		left = 0
 	}
-	res.Body = &plainBody{rc: res.Body, t: t, pc: pc, stop: stop, keep: !res.Close, left: left}
+	res.Body = &plainBody{rc: res.Body, t: t, pc: pc, stop: stop, keep: !res.Close, left: left, written: written}
 	return res, nil
 }
 
@@ -218,6 +242,9 @@ type plainBody struct {
 	left int64 // bytes of a body of known length not yet read; -1 when the length is unknown
 	eof  bool
 	done bool
+	// written gives the error of writing the request's body, when it was written while the
+	// answer was read: nil until then.
+	written chan error
 }
 
 func (b *plainBody) Read(p []byte) (int, error) {
@@ -246,7 +273,19 @@ func (b *plainBody) Close() error {
 	b.eof = b.eof || b.left == 0
 	// A context that fired (the deadline moved into the past) leaves the connection unusable.
 	fired := !b.stop()
-	if !b.eof || !b.keep || fired {
+	// A request whose body was not written whole by now leaves the connection out of step.
+	unsent := false
+	if b.written != nil {
+		select {
+		case err := <-b.written:
+			unsent = err != nil
+		default:
+			b.pc.c.Close() // stops the write; the client's body must not be read after this
+			<-b.written
+			unsent = true
+		}
+	}
+	if !b.eof || !b.keep || fired || unsent {
 		b.pc.c.Close() // first: closing the body then drains nothing
 		b.rc.Close()
 		return nil

@@ -214,8 +214,9 @@ func TestAnswersThatCloseTheConnection(t *testing.T) {
 	}
 }
 
-// TestClientGoneCutsTheUpstreamShort: a client that gives up frees the upstream connection at
-// once, not at the proxy's timeout.
+// TestClientGoneCutsTheUpstreamShort: a client that gives up frees the upstream connection
+// soon (after the proxy's grace of 2 s for a client that only half-closed), not at the
+// proxy's timeout of 30 s.
 func TestClientGoneCutsTheUpstreamShort(t *testing.T) {
 	gone := make(chan time.Time, 1)
 	upstream := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -236,11 +237,11 @@ func TestClientGoneCutsTheUpstreamShort(t *testing.T) {
 	}
 	select {
 	case at := <-gone:
-		if d := at.Sub(start); d > 2*time.Second {
+		if d := at.Sub(start); d > 10*time.Second {
 			t.Errorf("the upstream's connection was closed %v after the request, want soon after the client left", d)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the upstream's connection is still open 5 s after the client left")
+	case <-time.After(15 * time.Second):
+		t.Fatal("the upstream's connection is still open 15 s after the client left")
 	}
 }
 

@@ -240,3 +240,54 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestQuerySecretsAreMaskedEverywhere: AuthToken, ApiSig and ApiKey sent in the query, with a
+// percent-encoded or lower-cased name, and a session's token in a DELETE path, never show in
+// full: not in the log, /_mock/violations, the report, nor a fault's evidence, even when the
+// upstream echoes them JSON-escaped or upper-cased.
+func TestQuerySecretsAreMaskedEverywhere(t *testing.T) {
+	const tok, sig, key = "session-token-0123456789", "5f4dcc3b5aa765d61d8327deb882cf99", "api-key-abcdefghij"
+	upstream := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasPrefix(r.URL.Path, "/v1/session/") {
+			w.Header().Set("Content-Type", "text/html") // a fault: not JSON
+			return
+		}
+		echo := strings.ReplaceAll(tok, "-", `\u002d`) + " " + strings.ToUpper(sig) + " " + key
+		_, _ = w.Write([]byte(`{"D":{"Success":true,"Results":[{"Id":"` + echo + `"}]}}`)) // breaks the schema
+	}))
+	logs := &syncbuf.Buffer{}
+	p, srv := newProxy(t, upstream.URL, func(c *proxy.Config) { c.Logger = textLogger(logs) })
+	for _, target := range []string{
+		"/v1/contacts/export?Auth%54oken=" + tok + "&apisig=" + sig + "&ApiKey=" + key,
+		"/v1/session/" + tok + "?ApiSig=" + sig,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+target, nil)
+		req.Header.Set("X-SparkApi-User-Agent", "proxy-test")
+		if strings.HasPrefix(target, "/v1/session/") {
+			req.Method = http.MethodDelete
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	_, vb := get(t, srv.URL+"/_mock/violations", "")
+	rep, err := json.Marshal(p.Report())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"log": logs.String(), "/_mock/violations": string(vb), "report": string(rep)} {
+		lower := strings.ToLower(strings.ReplaceAll(text, `\\u002d`, "-"))
+		lower = strings.ReplaceAll(lower, `\u002d`, "-")
+		for _, secret := range []string{tok, sig, key} {
+			if strings.Contains(lower, secret) {
+				t.Errorf("the %s holds %s in full: %s", name, secret, text)
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "upstream fault") || !strings.Contains(logs.String(), "contract violation") {
+		t.Errorf("want a fault and a violation logged: %s", logs.String())
+	}
+}

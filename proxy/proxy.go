@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,8 +43,13 @@ type Config struct {
 	Strict bool
 	// Keep is how many recent violations GET /_mock/violations returns.
 	Keep int
-	// MaxBody bounds the answers read from the upstream; a longer one is a 502.
+	// MaxBody bounds each answer read from the upstream (and its gunzipped form); a longer
+	// one is a 502 too-large.
 	MaxBody int64
+	// MaxBuffered bounds the bytes of answers held at once, by all exchanges together: an
+	// answer that would take the total past it is a 503 busy. Buffers grow only as bytes
+	// arrive, whatever length an answer announces.
+	MaxBuffered int64
 	// Logger receives one line per violation and per upstream fault; nil discards them.
 	Logger *slog.Logger
 	// Spec is the contract; nil means the embedded openapi.yaml.
@@ -67,11 +73,13 @@ const (
 	DefaultTimeout = 30 * time.Second
 	DefaultKeep    = 200
 	DefaultMaxBody = 32 << 20
+	// DefaultMaxBuffered is two answers at the largest, or thousands of ordinary pages.
+	DefaultMaxBuffered = 64 << 20
 )
 
 // DefaultConfig returns the defaults, without an upstream.
 func DefaultConfig() Config {
-	return Config{Timeout: DefaultTimeout, Keep: DefaultKeep, MaxBody: DefaultMaxBody}
+	return Config{Timeout: DefaultTimeout, Keep: DefaultKeep, MaxBody: DefaultMaxBody, MaxBuffered: DefaultMaxBuffered}
 }
 
 // Proxy is the validating proxy, an http.Handler. Make it with New.
@@ -88,6 +96,7 @@ type Proxy struct {
 	mux       http.Handler
 	ready     atomic.Bool
 	faults    faultLog
+	buffered  budget
 }
 
 // ParseUpstream checks an upstream URL: http or https, a host, no query, fragment or
@@ -130,10 +139,16 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
+	if cfg.MaxBuffered <= 0 {
+		cfg.MaxBuffered = DefaultMaxBuffered
+	}
+	if cfg.MaxBuffered < cfg.MaxBody {
+		return nil, fmt.Errorf("proxy: the bytes buffered in all (%d) must be at least one answer's bound (%d)", cfg.MaxBuffered, cfg.MaxBody)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	p := &Proxy{upstream: up, cfg: cfg, log: cfg.Logger, recent: newRing(cfg.Keep), metrics: newMetrics()}
+	p := &Proxy{upstream: up, cfg: cfg, log: cfg.Logger, recent: newRing(cfg.Keep), metrics: newMetrics(), buffered: budget{max: cfg.MaxBuffered}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -186,8 +201,36 @@ func hostPort(u *url.URL) string {
 	return net.JoinHostPort(u.Hostname(), "80")
 }
 
-// ServeHTTP serves the proxy's own routes and forwards everything else.
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the proxy's own routes and forwards everything else. A path that is not
+// in its clean form (//v1/…, /v1/./…) is forwarded as it is, never redirected: what the
+// upstream makes of it is the upstream's answer to judge.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !cleanPath(r.URL.Path) {
+		p.forward(w, r)
+		return
+	}
+	p.mux.ServeHTTP(w, r)
+}
+
+// cleanPath says whether a path is what http.ServeMux would not redirect: no empty, "." or
+// ".." segment. One that is not rooted ("*" of OPTIONS *) is the mux's to answer.
+func cleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return true
+	}
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		return true // the common case, without path.Clean's allocation
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
+}
+
+// Buffered returns the bytes of answers held now, by all exchanges (at most
+// Config.MaxBuffered).
+func (p *Proxy) Buffered() int64 { return p.buffered.used.Load() }
 
 // SetReady says whether /readyz answers 200; a server going down sets it false first.
 func (p *Proxy) SetReady(ready bool) { p.ready.Store(ready) }
@@ -248,7 +291,23 @@ const (
 	FaultTooLarge    = "too-large"
 	FaultTLS         = "tls"
 	FaultViolations  = "violations"
+	// FaultBusy is the proxy's own: the answer would take the bytes buffered by all
+	// exchanges past Config.MaxBuffered. It is a 503, to retry, not a 502.
+	FaultBusy = "busy"
+	// FaultClientGone is the client's doing: it closed its side and the upstream had not
+	// answered within clientGrace. Not counted as the upstream's fault.
+	FaultClientGone = "client-gone"
 )
+
+// clientGrace is how long an exchange goes on once the client has closed its side of the
+// connection. [choice] A client that half-closes after its request (shutdown(SHUT_WR), as
+// scripts do) looks to the server exactly like one that left: both are an EOF. The grace
+// lets the first get its answer from an upstream that answers in time, and frees the
+// upstream soon for the second.
+const clientGrace = 2 * time.Second
+
+// errClientGone is the cause of an exchange cut after clientGrace.
+var errClientGone = errors.New("the client closed its side of the connection")
 
 // Headers the proxy adds to what it hands back.
 const (
@@ -259,8 +318,16 @@ const (
 // forward sends a request to the upstream, judges the exchange, and answers the client.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(r.Context(), p.cfg.Timeout)
+	// The exchange does not end with the client's context: net/http cancels that on an EOF
+	// from the client, which a half-closing client sends right after its request.
+	detached, cut := context.WithCancelCause(context.WithoutCancel(r.Context()))
+	defer cut(nil)
+	ctx, cancel := context.WithTimeout(detached, p.cfg.Timeout)
 	defer cancel()
+	stopGrace := context.AfterFunc(r.Context(), func() {
+		time.AfterFunc(clientGrace, func() { cut(errClientGone) })
+	})
+	defer stopGrace()
 	out := r.Clone(ctx)
 	out.RequestURI = ""
 	u := *p.upstream
@@ -295,6 +362,8 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 
 	res, err := p.client.Do(out)
 	var body []byte
+	var charged int64
+	defer func() { p.buffered.give(charged) }()
 	if err == nil {
 		buf := bodyBuffers.Get().(*[]byte)
 		defer bodyBuffers.Put(buf)
@@ -302,15 +371,16 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
 			size = 0 // Content-Length is the GET's; there is no body
 		}
-		body, err = readBody(res.Body, size, p.cfg.MaxBody, (*buf)[:0])
+		body, err = readBody(res.Body, size, p.cfg.MaxBody, (*buf)[:0], &p.buffered, &charged)
 		if cap(body) <= 1<<20 { // a huge answer's buffer is not worth keeping
 			*buf = body[:0]
 		}
 		res.Body.Close()
 	}
 	if err != nil {
-		if r.Context().Err() != nil {
-			return // the client went away: nobody to answer
+		if errors.Is(context.Cause(ctx), errClientGone) {
+			p.answer(w, http.StatusBadGateway, FaultClientGone, fmt.Sprintf("the client closed its side of the connection and the upstream had not answered %v later", clientGrace), 0)
+			return
 		}
 		kind, msg := p.classify(err, ctx)
 		p.fail(w, r, &u, kind, msg, 0)
@@ -320,9 +390,18 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 
 	judged := body
 	if strings.EqualFold(res.Header.Get("Content-Encoding"), "gzip") {
-		if plain, err := gunzip(body, p.cfg.MaxBody); err == nil {
-			judged = plain
+		plain, err := gunzip(body, p.cfg.MaxBody, &p.buffered, &charged)
+		if err != nil {
+			kind, msg := FaultNotJSON, fmt.Sprintf("the upstream answered %d with a gzip body that does not decompress (%v)", res.StatusCode, err)
+			if errors.Is(err, errTooLarge) || errors.Is(err, errBusy) {
+				kind, msg = p.classify(err, ctx)
+				msg += " once decompressed"
+			}
+			p.fail(w, r, &u, kind, msg, 0)
+			p.metrics.exchange(res.StatusCode, time.Since(start))
+			return
 		}
+		judged = plain
 	}
 	// The contract's paths are judged as the client asked them, without the upstream's prefix.
 	ju := u
@@ -362,40 +441,87 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 // they keep, so a buffer is free again once the answer is written.
 var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
-// readBody reads an answer of size bytes (-1: unknown) up to max bytes into buf.
-func readBody(rc io.Reader, size, max int64, buf []byte) ([]byte, error) {
-	if size > max {
-		return nil, errTooLarge
-	}
-	if size >= 0 {
-		// The length is known: one read of exactly that much, into a buffer that fits.
-		if int64(cap(buf)) < size {
-			buf = make([]byte, 0, size)
-		}
-		b := buf[:size]
-		if _, err := io.ReadFull(rc, b); err != nil {
-			return nil, err
-		}
-		return b, nil
-	}
-	w := bytes.NewBuffer(buf)
-	if _, err := w.ReadFrom(io.LimitReader(rc, max+1)); err != nil {
-		return nil, err
-	}
-	if int64(w.Len()) > max {
-		return nil, errTooLarge
-	}
-	return w.Bytes(), nil
+// budget counts the bytes of answers held by all exchanges, up to max.
+type budget struct {
+	used atomic.Int64
+	max  int64
 }
 
-var errTooLarge = errors.New("too large")
+// take charges n bytes, or nothing and false when that would pass max.
+func (b *budget) take(n int64) bool {
+	if b.used.Add(n) > b.max {
+		b.used.Add(-n)
+		return false
+	}
+	return true
+}
 
-func gunzip(b []byte, max int64) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
+func (b *budget) give(n int64) { b.used.Add(-n) }
+
+// minGrowth is the least a body's buffer grows by.
+const minGrowth = 64 << 10
+
+// readBody reads an answer of size bytes (-1: unknown) up to maxLen bytes into buf. The buffer
+// grows only as bytes arrive, never past what the answer may hold (size, or maxLen+1 to see an
+// answer of unknown length is too large), and every byte of capacity it takes is charged to
+// b first (added to *charged, for the caller to give back).
+func readBody(rc io.Reader, size, maxLen int64, buf []byte, b *budget, charged *int64) ([]byte, error) {
+	if size > maxLen {
+		return nil, errTooLarge
+	}
+	limit := size
+	if size < 0 {
+		limit = maxLen + 1
+	}
+	if !b.take(int64(cap(buf))) {
+		return nil, errBusy
+	}
+	*charged += int64(cap(buf))
+	for size < 0 || int64(len(buf)) < size {
+		if int64(len(buf)) >= limit {
+			return nil, errTooLarge // only an answer of unknown length gets here
+		}
+		if len(buf) == cap(buf) {
+			grown := min(limit, max(2*int64(cap(buf)), minGrowth))
+			if !b.take(grown) {
+				return nil, errBusy
+			}
+			nb := make([]byte, len(buf), grown)
+			copy(nb, buf)
+			b.give(int64(cap(buf))) // garbage now: the memory limit sees to it
+			*charged += grown - int64(cap(buf))
+			buf = nb
+		}
+		n, err := rc.Read(buf[len(buf):min(int64(cap(buf)), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if int64(len(buf)) < size {
+				return nil, io.ErrUnexpectedEOF
+			}
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(buf)) > maxLen {
+		return nil, errTooLarge
+	}
+	return buf, nil
+}
+
+var (
+	errTooLarge = errors.New("too large")
+	errBusy     = errors.New("the proxy's buffer for answers is full")
+)
+
+// gunzip decompresses an answer, up to max bytes, charging its buffer to b.
+func gunzip(body []byte, max int64, b *budget, charged *int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	return readBody(zr, -1, max, nil)
+	return readBody(zr, -1, max, nil, b, charged)
 }
 
 // classify names an upstream failure.
@@ -404,7 +530,9 @@ func (p *Proxy) classify(err error, ctx context.Context) (kind, msg string) {
 	var oe *net.OpError
 	switch {
 	case errors.Is(err, errTooLarge):
-		return FaultTooLarge, fmt.Sprintf("the upstream's answer is larger than %d bytes", p.cfg.MaxBody)
+		return FaultTooLarge, fmt.Sprintf("the upstream's answer is larger than %d bytes (-upstream-max-body)", p.cfg.MaxBody)
+	case errors.Is(err, errBusy):
+		return FaultBusy, fmt.Sprintf("the answers in flight already hold the proxy's %d bytes for answers (-upstream-max-buffered); retry", p.cfg.MaxBuffered)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return FaultTimeout, fmt.Sprintf("the upstream did not answer within %v", p.cfg.Timeout)
 	case isTLSFault(err):
@@ -454,7 +582,8 @@ func violationsMessage(status int, vs []contracttest.Violation) string {
 	return b.String()
 }
 
-// fail answers a 502 envelope and logs the fault (violations are logged by record).
+// fail answers a 502 envelope (a 503 when the proxy is busy) and logs the fault
+// (violations are logged by record).
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, u *url.URL, kind, msg string, violations int) {
 	if kind != FaultViolations {
 		p.metrics.fault(kind)
@@ -463,8 +592,23 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, u *url.URL, kind, m
 		p.faults.add(kind, ev)
 		p.log.Warn("upstream fault", "fault", kind, "request", ev.Request, "credentials", ev.Credentials, "message", msg)
 	}
+	status := http.StatusBadGateway
+	if kind == FaultBusy {
+		status = http.StatusServiceUnavailable
+	}
+	p.answer(w, status, kind, msg, violations)
+}
+
+// answer writes the proxy's own error envelope.
+func (p *Proxy) answer(w http.ResponseWriter, status int, kind, msg string, violations int) {
 	e := sparkmock.Errorf(sparkmock.CodeBadGateway, "Bad gateway: %s", msg)
+	if status == http.StatusServiceUnavailable {
+		e = sparkmock.Errorf(sparkmock.CodeUnavailable, "Service unavailable: %s", msg).WithHeader("Retry-After", "1")
+	}
 	h := w.Header()
+	for k, v := range e.Header {
+		h[k] = v
+	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set(HeaderFault, kind)
 	h.Set(HeaderViolations, strconv.Itoa(violations))
@@ -520,7 +664,7 @@ func (f *faultLog) result() contracttest.Result {
 		return r
 	}
 	var parts []string
-	for _, k := range []string{FaultUnreachable, FaultTimeout, FaultTLS, FaultReset, FaultNotJSON, FaultTooLarge} {
+	for _, k := range []string{FaultUnreachable, FaultTimeout, FaultTLS, FaultReset, FaultNotJSON, FaultTooLarge, FaultBusy} {
 		if n := f.byKind[k]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", k, n))
 		}

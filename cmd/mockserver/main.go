@@ -21,7 +21,7 @@ func main() {
 		// effect: the process exits at once.
 		stop()
 	}()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args, lookupEnv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "mockserver:", err)
 		var ee *exitError
 		if errors.As(err, &ee) {

@@ -57,14 +57,25 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
 	}
+	if o.maxBuffered < o.maxBody {
+		return usageError("-upstream-max-buffered (%s) must be at least -upstream-max-body (%s)", &o.maxBuffered, &o.maxBody)
+	}
 	if os.Getenv("GOGC") == "" {
 		// [choice] The proxy's garbage is short-lived (an answer, its judgement): collecting
 		// at 4x the live heap instead of 2x halves the collector's CPU, for a few MB more.
 		debug.SetGCPercent(400)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// [choice] A soft memory limit bounds what GOGC=400 lets the heap grow to: the
+		// answers buffered (twice, while a buffer grows) and 64 MiB for everything else.
+		// The defaults give 192 MiB, under the 256 Mi of the Kubernetes manifests.
+		debug.SetMemoryLimit(2*int64(o.maxBuffered) + 64<<20)
+	}
 	cfg := proxy.DefaultConfig()
 	cfg.Upstream = up.String()
 	cfg.Timeout = o.upstreamTimeout
+	cfg.MaxBody = int64(o.maxBody)
+	cfg.MaxBuffered = int64(o.maxBuffered)
 	cfg.FailOnViolation = o.failOnViolation
 	cfg.Keep = o.violationsKeep
 	cfg.Strict = o.strict
@@ -83,6 +94,7 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 	}
 	scheme, tlsNote := "http", ""
 	hs := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	limitConnections(hs, o)
 	if o.tls || o.tlsCert != "" {
 		if hs.TLSConfig, tlsNote, err = serveTLS(ln, o); err != nil {
 			ln.Close()

@@ -90,6 +90,10 @@ func TestProxyFlagsRejected(t *testing.T) {
 		{name: "CA for an http upstream", args: []string{"-upstream", "http://127.0.0.1:9", "-upstream-ca", "ca.pem"}, want: "https upstream"},
 		{name: "CA file missing", args: []string{"-upstream", "https://127.0.0.1:9", "-upstream-ca", "/no/such/ca.pem"}, want: "no such file"},
 		{name: "CA file not PEM", args: []string{"-upstream", "https://127.0.0.1:9", "-upstream-ca", "proxy_test.go"}, want: "no PEM certificate"},
+		{name: "max body not a size", args: []string{"-upstream", "http://127.0.0.1:9", "-upstream-max-body", "lots"}, want: "want a positive size"},
+		{name: "budget below one answer", args: []string{"-upstream", "http://127.0.0.1:9", "-upstream-max-body", "8MiB", "-upstream-max-buffered", "4MiB"}, want: "must be at least -upstream-max-body (8MiB)"},
+		{name: "negative drain", args: []string{"-drain-delay", "-1s"}, want: "must not be negative"},
+		{name: "zero idle timeout", args: []string{"-idle-timeout", "0s"}, want: "-idle-timeout must be positive"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,5 +143,39 @@ func TestProxyTrustsTheGivenCA(t *testing.T) {
 				t.Errorf("got %d, X-Upstream-Fault %q; want %d, %q", status, res.Header.Get("X-Upstream-Fault"), tc.status, tc.fault)
 			}
 		})
+	}
+}
+
+// TestUpstreamMaxBodyFlag: -upstream-max-body (and its environment twin) bounds the answers:
+// a page larger than it is a 502 too-large.
+func TestUpstreamMaxBodyFlag(t *testing.T) {
+	mockURL, stopMock := start(t, []string{"-log-level", "error"}, nil)
+	defer stopMock()
+	url, stop := start(t, []string{"-upstream", mockURL, "-log-level", "error"}, map[string]string{"SPARKMOCK_UPSTREAM_MAX_BODY": "1KiB"})
+	defer stop()
+	res, _, err := apiGet(t, url+"/v1/contacts/export?_limit=10", "private-member-avery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusBadGateway || res.Header.Get("X-Upstream-Fault") != "too-large" {
+		t.Errorf("a page of 10 under a 1 KiB bound: got %d %q, want 502 too-large", res.StatusCode, res.Header.Get("X-Upstream-Fault"))
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	for in, want := range map[string]int64{"65536": 65536, "64KiB": 64 << 10, "32MiB": 32 << 20, "1GiB": 1 << 30, "2MB": 2e6, " 5 KB": 5000} {
+		var b byteSize
+		if err := b.Set(in); err != nil || int64(b) != want {
+			t.Errorf("Set(%q) = %d, %v; want %d", in, b, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1", "12XB", "MiB", "1.5MiB", "9999999GiB"} {
+		var b byteSize
+		if err := b.Set(bad); err == nil {
+			t.Errorf("Set(%q) = %d, want an error", bad, b)
+		}
+	}
+	if s := (func() string { b := byteSize(64 << 10); return b.String() })(); s != "64KiB" {
+		t.Errorf("String() = %q, want 64KiB", s)
 	}
 }

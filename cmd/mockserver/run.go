@@ -50,6 +50,10 @@ type options struct {
 	dumpFixtures      bool
 	shutdownTimeout   time.Duration
 	drainDelay        time.Duration
+	idleTimeout       time.Duration
+	writeTimeout      time.Duration
+	maxHeaderBytes    byteSize
+	corsMock          bool
 	scenario          string
 	latency           string
 	rateLimit         bool
@@ -72,6 +76,8 @@ type options struct {
 	upstreamTimeout time.Duration
 	upstreamCA      string
 	failOnViolation bool
+	maxBody         byteSize
+	maxBuffered     byteSize
 	report          string
 	violationsKeep  int
 	strict          bool
@@ -81,6 +87,19 @@ type options struct {
 // container's environment (SPARKMOCK_VERSION=1.2 set for other reasons) must not turn the
 // server into them.
 var noEnv = map[string]bool{"version": true, "probe": true}
+
+// envEmpty is what the getenv given to run returns for a variable that is set to the empty
+// string, as opposed to "" for one not set: no environment variable can hold a NUL.
+const envEmpty = "\x00"
+
+// lookupEnv is the getenv of main: it tells a variable set to nothing (envEmpty) from one
+// not set.
+func lookupEnv(name string) string {
+	if v, ok := os.LookupEnv(name); ok && v == "" {
+		return envEmpty
+	}
+	return os.Getenv(name)
+}
 
 func envName(flagName string) string {
 	return "SPARKMOCK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
@@ -100,7 +119,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
 	fs.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGINT/SIGTERM, how long to keep serving while /readyz answers 503 (so a load balancer stops routing here) before no longer accepting connections; a second signal exits at once")
-	fs.StringVar(&o.corsOrigins, "cors-origins", "*", "comma-separated `origins` whose pages may call the mock from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long a kept-alive connection may wait for its next request")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", defaultWriteTimeout, "how long a client may take to accept each piece of an answer (time spent making the answer does not count); 0: no limit")
+	o.maxHeaderBytes = defaultMaxHeaderBytes
+	fs.Var(&o.maxHeaderBytes, "max-header-bytes", "largest request line and headers accepted, in `bytes` (64KiB, 1MiB); past it the answer is 431")
+	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins(), ","), "comma-separated `origins` whose pages may call the API from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
+	fs.BoolVar(&o.corsMock, "cors-mock", false, "share /_mock/* (the accounts and their tokens) with the -cors-origins too, not only the API")
 	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
 	fs.StringVar(&o.latency, "latency", "", "add latency to every request: a `duration` (20ms) or a range (20ms-200ms), the same for the same request")
 	fs.BoolVar(&o.rateLimit, "rate-limit", false, "enforce Spark's public rate limits per key (429, code 1550, Retry-After)")
@@ -120,6 +144,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
 	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", proxy.DefaultTimeout, "with -upstream: how long an exchange with the upstream may take before the client gets a 502")
 	fs.StringVar(&o.upstreamCA, "upstream-ca", "", "with an https -upstream: also trust the certificates in this PEM `file` (a staging server's self-signed certificate, a private CA)")
+	o.maxBody, o.maxBuffered = proxy.DefaultMaxBody, proxy.DefaultMaxBuffered
+	fs.Var(&o.maxBody, "upstream-max-body", "with -upstream: the largest answer read from the upstream, in `bytes` (gunzipped too); a larger one is a 502 too-large")
+	fs.Var(&o.maxBuffered, "upstream-max-buffered", "with -upstream: the `bytes` of answers held at once by all exchanges together; past it a request gets a 503 busy")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "with -upstream: answer a 502 envelope listing the violations instead of an answer that breaks the contract")
 	fs.StringVar(&o.report, "report", "", "with -upstream: on shutdown, write the report of everything seen to this `file` as JSON, and as JUnit XML next to it (report.json → report.xml; another name gets .xml added)")
 	fs.IntVar(&o.violationsKeep, "violations-keep", proxy.DefaultKeep, "with -upstream: how many recent violations GET /_mock/violations returns")
@@ -133,7 +160,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 		if noEnv[f.Name] {
 			return
 		}
-		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
+		v := getenv(envName(f.Name))
+		if v == envEmpty {
+			// [choice] A variable set to nothing counts only where empty means something
+			// (-cors-origins: CORS off); for the other flags it is the same as unset.
+			if v = ""; f.Name == "cors-origins" {
+				_ = fs.Set(f.Name, "")
+			}
+		}
+		if v != "" && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
 				why := expectation(f)
 				if why == "" {
@@ -155,6 +190,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	}
 	if o.drainDelay < 0 {
 		return nil, usageError("-drain-delay must not be negative")
+	}
+	if o.idleTimeout <= 0 || o.writeTimeout < 0 {
+		return nil, usageError("-idle-timeout must be positive and -write-timeout not negative")
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %s (all settings are flags; see -h)", strings.Join(fs.Args(), " "))
@@ -226,6 +264,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg.ValidateResponses = o.validateResponses
 	cfg.Logger = log
 	cfg.CORSOrigins = splitList(o.corsOrigins)
+	cfg.CORSMock = o.corsMock
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -309,6 +348,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	limitConnections(hs, o)
 	if o.watch {
 		go srv.WatchFixtures(ctx, o.fixtures, o.watchInterval)
 	}
