@@ -14,8 +14,8 @@ export interface paths {
         };
         /**
          * Contacts owned by the current user.
-         * @description Every contact owned by the current user, oldest modification first unless `_orderby`
-         *     says otherwise. Results carry no `OwnerId`. `_limit` may go up to 100 here.
+         * @description Every contact owned by the current user, in `Id` order (oldest first: ids begin with the
+         *     creation time) unless `_orderby` says otherwise **[choice]**. Results carry no `OwnerId`. `_limit` may go up to 100 here.
          */
         get: operations["exportOwnContacts"];
         /**
@@ -620,8 +620,10 @@ export interface components {
         Skip: number;
         /**
          * @description Comma-separated field names, each optionally prefixed `-` (descending) or `+` (ascending).
-         *     Unknown or unsortable field (`Tags`): 400, code 1053. Default order: `ModificationTimestamp`
-         *     ascending, then `Id` ascending **[choice]**; `Id` always breaks ties. A contact without the
+         *     Unknown or unsortable field (`Tags`): 400, code 1053. Default order: `Id` ascending
+         *     **[choice]**: a contact never moves when it is modified, so paging a full export by offset
+         *     while contacts change loses none; `_orderby=ModificationTimestamp` gives the order of
+         *     modification. `Id` always breaks ties. A contact without the
          *     field sorts before those with it in ascending order **[choice]**.
          * @example -ModificationTimestamp,Id
          */
@@ -683,8 +685,10 @@ export interface operations {
                 _skip?: components["parameters"]["Skip"];
                 /**
                  * @description Comma-separated field names, each optionally prefixed `-` (descending) or `+` (ascending).
-                 *     Unknown or unsortable field (`Tags`): 400, code 1053. Default order: `ModificationTimestamp`
-                 *     ascending, then `Id` ascending **[choice]**; `Id` always breaks ties. A contact without the
+                 *     Unknown or unsortable field (`Tags`): 400, code 1053. Default order: `Id` ascending
+                 *     **[choice]**: a contact never moves when it is modified, so paging a full export by offset
+                 *     while contacts change loses none; `_orderby=ModificationTimestamp` gives the order of
+                 *     modification. `Id` always breaks ties. A contact without the
                  *     field sorts before those with it in ascending order **[choice]**.
                  * @example -ModificationTimestamp,Id
                  */
@@ -757,8 +761,10 @@ export interface operations {
                 _skip?: components["parameters"]["Skip"];
                 /**
                  * @description Comma-separated field names, each optionally prefixed `-` (descending) or `+` (ascending).
-                 *     Unknown or unsortable field (`Tags`): 400, code 1053. Default order: `ModificationTimestamp`
-                 *     ascending, then `Id` ascending **[choice]**; `Id` always breaks ties. A contact without the
+                 *     Unknown or unsortable field (`Tags`): 400, code 1053. Default order: `Id` ascending
+                 *     **[choice]**: a contact never moves when it is modified, so paging a full export by offset
+                 *     while contacts change loses none; `_orderby=ModificationTimestamp` gives the order of
+                 *     modification. `Id` always breaks ties. A contact without the
                  *     field sorts before those with it in ascending order **[choice]**.
                  * @example -ModificationTimestamp,Id
                  */
