@@ -113,6 +113,10 @@ type infoView struct {
 	MockHeaders       []string `json:"MockHeaders"`
 	Scenarios         []string `json:"Scenarios"`
 	Scenario          string   `json:"Scenario"`
+	// Variants are every legal variant a request may ask for with X-Mock-Variant;
+	// DefaultVariants those the server applies to requests that do not.
+	Variants        []Variant `json:"Variants"`
+	DefaultVariants []string  `json:"DefaultVariants"`
 }
 
 // handleInfo tells a person (and the page at /) what this server is and runs with: the seed,
@@ -153,9 +157,11 @@ func handleInfo(s *Server) echo.HandlerFunc {
 			Tokens:            len(w.tree.Tokens),
 			ValidateResponses: s.validate != nil,
 			CORSOrigins:       origins,
-			MockHeaders:       []string{MockNowHeader, ScenarioHeader},
+			MockHeaders:       []string{MockNowHeader, ScenarioHeader, VariantHeader},
 			Scenarios:         ScenarioNames,
 			Scenario:          s.cfg.Scenario.String(),
+			Variants:          Variants(),
+			DefaultVariants:   s.variants.names(),
 		}
 		b, err := json.Marshal(out)
 		if err != nil {

@@ -61,6 +61,8 @@ type options struct {
 	watchInterval     time.Duration
 	cpuProfile        string
 	corsOrigins       string
+	variants          listFlag
+	listVariants      bool
 
 	// The validating proxy (proxy.go).
 	upstream        string
@@ -92,6 +94,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
 	fs.StringVar(&o.corsOrigins, "cors-origins", "*", "comma-separated `origins` whose pages may call the mock from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
 	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
+	fs.Var(&o.variants, "variant", "switch a [choice] to another legal `behaviour` on every request (repeatable, or a comma list; X-Mock-Variant overrides it per request): see -list-variants")
+	fs.BoolVar(&o.listVariants, "list-variants", false, "print every variant (name, the contract suite's check it flips, what it does), tab-separated, and exit")
 	fs.StringVar(&o.latency, "latency", "", "add latency to every request: a `duration` (20ms) or a range (20ms-200ms), the same for the same request")
 	fs.BoolVar(&o.rateLimit, "rate-limit", false, "enforce Spark's public rate limits per key (429, code 1550, Retry-After)")
 	fs.IntVar(&o.rateLimitIDX, "rate-limit-idx", mockserver.SparkRateLimits.IDX, "with -rate-limit: requests per window for IDX keys")
@@ -141,6 +145,7 @@ Flags:
 	if envErr != nil {
 		return nil, envErr
 	}
+	o.variants.fromEnv = len(o.variants.values) > 0 // a -variant on the command line replaces them
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -180,6 +185,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if o.dumpFixtures {
 		_, err := stdout.Write(fixtures.DefaultYAML())
 		return err
+	}
+	if o.listVariants {
+		for _, v := range mockserver.Variants() {
+			fmt.Fprintf(stdout, "%s\t%s\t%s\n", v.Name, v.Check, v.Description)
+		}
+		return nil
 	}
 	// Log lines go out at most 100 ms late: a write system call per request would cost a
 	// busy mock more than the rest of the request.
@@ -226,6 +237,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cfg.Scenario, err = mockserver.ParseScenario(o.scenario); err != nil {
 		return usageError("-scenario %q: one of %s", o.scenario, strings.Join(mockserver.ScenarioNames, ", "))
 	}
+	if err := mockserver.CheckVariants(o.variants.values...); err != nil {
+		return usageError("-variant: %v", err)
+	}
+	cfg.Variants = o.variants.values
 	if cfg.Latency, err = mockserver.ParseLatency(o.latency); err != nil {
 		return usageError("-latency: %v", err)
 	}
@@ -392,4 +407,21 @@ func firstPrivate(tree *fixtures.Tree) string {
 		}
 	}
 	return "<token>"
+}
+
+// listFlag is a repeatable flag whose values may also be comma lists. Values from the
+// environment are replaced, not extended, by the first one on the command line.
+type listFlag struct {
+	values  []string
+	fromEnv bool
+}
+
+func (l *listFlag) String() string { return strings.Join(l.values, ",") }
+
+func (l *listFlag) Set(v string) error {
+	if l.fromEnv {
+		l.values, l.fromEnv = nil, false
+	}
+	l.values = append(l.values, v)
+	return nil
 }
