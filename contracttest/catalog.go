@@ -42,7 +42,9 @@ func catalog() []*checkDef {
 		{id: "conformance.content-type", group: "conformance", source: SourceDoc, final: true, run: checkContentType,
 			desc: "Every response is Content-Type: application/json."},
 		{id: "conformance.schema", group: "conformance", source: SourceDoc, final: true, run: checkSchema,
-			desc: "Every response body and header matches openapi.yaml for its operation and status."},
+			desc: "Every response body and header matches openapi.yaml for its operation and status, as documented (the mock's x-choice parts left out)."},
+		{id: "conformance.schema-choices", group: "conformance", source: SourceChoice, final: true, run: checkSchemaChoices,
+			desc: "Every response matches the whole of openapi.yaml, its x-choice parts included (Id and ResourceUri under _select, the unconfirmed fields' forms)."},
 
 		{id: "envelope.json", group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeJSON,
 			desc: `Every body, success or error, is a JSON object with a "D" object.`},
@@ -80,7 +82,11 @@ func catalog() []*checkDef {
 		{id: "methods.not-allowed", group: "methods", source: SourceDoc, writes: true, run: checkMethodsNotAllowed,
 			desc: "POST, PUT and DELETE on both paths: 405."},
 		{id: "methods.envelope", group: "methods", source: SourceClient, writes: true, run: checkMethodsEnvelope,
-			desc: "A 405 body is an error envelope with code 405 (the Ruby client rejects an empty one)."},
+			desc: "A 405 body is an error envelope: D.Success false and an integer Code (the Ruby client rejects an empty one)."},
+		{id: "methods.code", group: "methods", source: SourceChoice, writes: true, run: checkMethodsCode,
+			desc: "A 405 envelope carries code 405."},
+		{id: "methods.before-auth", group: "methods", source: SourceChoice, writes: true, run: checkMethodsBeforeAuth,
+			desc: "POST without credentials: 405 too (the method is checked before authentication)."},
 		{id: "methods.allow-header", group: "methods", source: SourceChoice, writes: true, run: checkAllowHeader,
 			desc: "A 405 carries Allow: GET."},
 		{id: "methods.patch", group: "methods", source: SourceChoice, writes: true, run: checkPatch,
@@ -122,6 +128,8 @@ func catalog() []*checkDef {
 			desc: "_orderby=-ModificationTimestamp: the latest contacts first, instants descending."},
 		{id: "order.default", group: "order", source: SourceChoice, run: checkDefaultOrder,
 			desc: "Default order: ModificationTimestamp ascending, then Id ascending."},
+		{id: "order.ties", group: "order", source: SourceChoice, run: checkOrderTies,
+			desc: "Contacts _orderby puts level (the same HomeRegion) come in Id ascending order."},
 
 		{id: "select.fields", group: "select", source: SourceDoc, run: checkSelect,
 			desc: "_select returns the selected fields, as the full listing has them, and no other field but Id, ResourceUri and OwnerId."},
@@ -139,6 +147,8 @@ func catalog() []*checkDef {
 
 		{id: "incremental.export-timestamp", group: "incremental", source: SourceDoc, final: true, run: checkExportTimestamp,
 			desc: "ExportTimestamp is a string YYYY-MM-DDTHH:MM:SS, not later than the response's Date."},
+		{id: "incremental.modification-zone", group: "incremental", source: SourceChoice, run: checkModificationZone,
+			desc: "ModificationTimestamp is written at the service zone's offset (-timezone), not in UTC or another zone."},
 		{id: "incremental.since", group: "incremental", source: SourceDoc, run: checkSince,
 			desc: "_filter=ModificationTimestamp Gt <ExportTimestamp> returns only contacts modified after it."},
 

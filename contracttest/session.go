@@ -24,10 +24,13 @@ type session struct {
 	cfg       *config
 	client    *client
 	routes    map[string]*routers.Route // "METHOD /v1/…" → the spec's operation
-	validator *responseValidator
-	schema    sparkql.Schema    // the _filter schema of a contact
-	fields    []sparkmock.Field // every contact field of the spec
-	mask      masker
+	validator *responseValidator        // the documented view of the spec (conformance.schema)
+	// full and fullRoutes judge the whole spec, [choice]s included: strict only.
+	full       *responseValidator
+	fullRoutes map[string]*routers.Route
+	schema     sparkql.Schema    // the _filter schema of a contact
+	fields     []sparkmock.Field // every contact field of the spec
+	mask       masker
 
 	exchanges []*exchange
 	listings  map[string]*listing
@@ -55,9 +58,20 @@ func newSession(ctx context.Context, target Target, cfg Config) (*session, error
 	if err != nil {
 		return nil, err
 	}
-	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(c.spec),
+	documented, err := sparkmock.Documented(c.spec)
+	if err != nil {
+		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
+	}
+	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(documented),
 		listings: map[string]*listing{}, matrix: map[string]*[2]Cell{}, memo: map[string]*exchange{}, answers: map[string]*filterAnswer{}}
-	s.validator = newResponseValidator(c.spec, s.routes, c.strict)
+	s.validator = newResponseValidator(documented, s.routes, c.strict)
+	// The zone is judged from the data: offsets that do not fit -timezone make ExportTimestamp
+	// read at every offset seen, so a service in another zone is not failed for it.
+	s.zone.loc = c.loc
+	if c.strict {
+		s.fullRoutes = routesOf(c.spec)
+		s.full = newResponseValidator(c.spec, s.fullRoutes, true)
+	}
 	if s.schema, err = sparkmock.FilterSchema(c.spec); err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
 	}

@@ -285,6 +285,9 @@ func brokenVariants() []variant {
 			}
 		})},
 		{name: "a bad _limit clamped", check: "bad-input.limit", strict: true, wrap: clampParam("_limit", "10")},
+		{name: "Birthday in a form openapi.yaml does not give", check: "conformance.schema-choices", strict: true, wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
+			c["Birthday"] = "08/17/1988"
+		})},
 		{name: "an unknown _select field ignored", check: "bad-input.select", strict: true, wrap: clampParam("_select", "DisplayName")},
 		{name: "_expand ignored", check: "bad-input.expand", strict: true, wrap: mockedit.Query(func(q url.Values) { q.Del("_expand") })},
 	}
