@@ -58,7 +58,7 @@ func catalog() []*checkDef {
 		{id: "auth.unknown-token", group: "auth", source: SourceDoc, run: checkUnknownToken,
 			desc: "An unknown token: 401, code 1000, on both paths."},
 		{id: "auth.user-agent", group: "auth", source: SourceDoc, run: checkUserAgent,
-			desc: "No X-SparkApi-User-Agent (with a Private token): 400, code 1016, on both paths."},
+			desc: "No X-SparkApi-User-Agent, or an empty one (with a Private token): 400, code 1016, on both paths."},
 		{id: "auth.bearer", group: "auth", source: SourceDoc, run: checkBearer,
 			desc: "Authorization: Bearer <token> is accepted like OAuth <token>: 200 on both paths."},
 
@@ -140,6 +140,8 @@ func catalog() []*checkDef {
 			desc: "Every contact returned for a filter built from the target's own data satisfies it (sparkql is the oracle)."},
 		{id: "filter.complete", group: "filter", source: SourceDoc, run: checkFilterComplete,
 			desc: "A filter returns every contact of the full listing that satisfies it."},
+		{id: "filter.total-rows", group: "filter", source: SourceDoc, run: checkFilterTotalRows,
+			desc: "A filter's TotalRows counts the filtered set: ModificationTimestamp Gt t and Le t add up to the path's TotalRows."},
 		{id: "filter.bad", group: "filter", source: SourceDoc, run: checkBadFilter,
 			desc: "A bad filter (syntax, unknown field): 400, code 1040, with SparkQLErrors."},
 		{id: "filter.limits", group: "filter", source: SourceDoc, run: checkFilterLimits,

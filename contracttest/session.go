@@ -205,13 +205,14 @@ func (s *session) url(path string, query []param) string {
 
 // call describes one request.
 type call struct {
-	method string // GET unless set
-	path   string // PathExport or PathAll
-	query  []param
-	as     Role   // send the token of this role; "" sends none
-	token  string // send this token instead (the unknown-token probe)
-	bearer bool   // Authorization: Bearer instead of OAuth
-	noUA   bool   // leave X-SparkApi-User-Agent out
+	method  string // GET unless set
+	path    string // PathExport or PathAll
+	query   []param
+	as      Role   // send the token of this role; "" sends none
+	token   string // send this token instead (the unknown-token probe)
+	bearer  bool   // Authorization: Bearer instead of OAuth
+	noUA    bool   // leave X-SparkApi-User-Agent out
+	emptyUA bool   // send X-SparkApi-User-Agent with an empty value
 }
 
 // exchange is one request and what came back, kept so that every response received can be
@@ -257,6 +258,9 @@ func (s *session) do(c call) (*exchange, error) {
 	if c.noUA {
 		x.cred += ", no X-SparkApi-User-Agent"
 	}
+	if c.emptyUA {
+		x.cred += ", an empty X-SparkApi-User-Agent"
+	}
 	newReq := func(ctx context.Context) (*http.Request, error) {
 		var body *bytes.Reader
 		if c.method != http.MethodGet {
@@ -276,7 +280,10 @@ func (s *session) do(c call) (*exchange, error) {
 			req.Header[name] = append([]string(nil), vs...)
 		}
 		req.Header.Set("Accept", "application/json")
-		if !c.noUA {
+		switch {
+		case c.emptyUA:
+			req.Header["X-Sparkapi-User-Agent"] = []string{""}
+		case !c.noUA:
 			req.Header.Set("X-SparkApi-User-Agent", s.cfg.userAgent)
 		}
 		if token != "" {

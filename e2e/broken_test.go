@@ -246,6 +246,32 @@ func brokenVariants() []variant {
 		{name: "a bad _pagination read as 0", check: "bad-input.pagination", wrap: clampParam("_pagination", "0")},
 		{name: "an unknown _orderby field ignored", check: "bad-input.orderby", wrap: clampParam("_orderby", "ModificationTimestamp")},
 
+		{name: "TotalPages one too many when PageSize divides TotalRows", check: "paging.arithmetic", wrap: mockedit.Pagination(func(r *http.Request, p map[string]any) {
+			if rows, size := num(p["TotalRows"]), num(p["PageSize"]); size > 0 && rows%size == 0 {
+				p["TotalPages"] = rows/size + 1
+			}
+		})},
+		{name: "ModificationTimestamp literals read without their zone", check: "filter.complete", wrap: mockedit.Query(func(q url.Values) {
+			if f := q.Get("_filter"); f != "" {
+				q.Set("_filter", literalZone.ReplaceAllString(f, "$1"))
+			}
+		})},
+		{name: "Or and And read left to right", check: "filter.complete", wrap: mockedit.Query(func(q url.Values) {
+			f := q.Get("_filter")
+			if i := strings.LastIndex(f, " And "); i > 0 && strings.Contains(f[:i], " Or ") && !strings.Contains(f, "(") {
+				q.Set("_filter", "("+f[:i]+")"+f[i:])
+			}
+		})},
+		{name: "an empty user agent accepted", check: "auth.user-agent", wrap: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if vs, ok := r.Header["X-Sparkapi-User-Agent"]; ok && strings.TrimSpace(strings.Join(vs, "")) == "" {
+					r.Header.Set("X-SparkApi-User-Agent", "anonymous")
+				}
+				next.ServeHTTP(w, r)
+			})
+		}},
+		{name: "TotalRows ignoring _filter", check: "filter.total-rows", wrap: totalRowsIgnoringFilter},
+
 		// [choice] rules: caught in strict mode only.
 		{name: "403 with code 1403", check: "roles.forbidden-code", strict: true, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 403 {
@@ -385,6 +411,8 @@ func num(v any) int {
 }
 
 var (
+	// literalZone finds the zone of a datetime literal.
+	literalZone           = regexp.MustCompile(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(?:Z|[+-]\d\d:?\d\d)`)
 	quotedExportTimestamp = regexp.MustCompile(`"ExportTimestamp":"([^"]*)"`)
 	incrementalFilter     = regexp.MustCompile(`^ModificationTimestamp Gt \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$`)
 )
@@ -497,4 +525,26 @@ func fetchAll(h http.Handler, r *http.Request) []any {
 		}
 		all = append(all, env.D.Results...)
 	}
+}
+
+// totalRowsIgnoringFilter answers a filtered request with the Pagination of the whole path.
+func totalRowsIgnoringFilter(next http.Handler) http.Handler {
+	return mockedit.Pagination(func(r *http.Request, p map[string]any) {
+		q := r.URL.Query()
+		if !q.Has("_filter") {
+			return
+		}
+		q.Del("_filter")
+		q.Set("_pagination", "count")
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = q.Encode()
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r2)
+		var env struct {
+			D struct{ Pagination map[string]any }
+		}
+		if json.Unmarshal(rec.Body.Bytes(), &env) == nil && env.D.Pagination != nil {
+			p["TotalRows"], p["TotalPages"] = env.D.Pagination["TotalRows"], env.D.Pagination["TotalPages"]
+		}
+	})(next)
 }
