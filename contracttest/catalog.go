@@ -118,9 +118,13 @@ func catalog() []*checkDef {
 			desc: "A page past the end: 200 with empty Results."},
 
 		{id: "own-all.subset", group: "own-all", source: SourceDoc, run: checkSubset,
-			desc: "Every contact of /export is in /export/all, all with the same OwnerId (the current user)."},
+			desc: "Every contact of /export is in /export/all, all with the same OwnerId (the current user), which no other contact of /export/all carries."},
 		{id: "own-all.owner-id", group: "own-all", source: SourceDoc, run: checkOwnerID,
 			desc: "OwnerId is on every contact of /export/all and on none of /export."},
+		{id: "own-all.controlled", group: "own-all", source: SourceDoc, run: checkControlled,
+			desc: "Every contact of the controlled token's /export is in the Private token's /export/all (needs -token controlled=…)."},
+		{id: "own-all.outsider", group: "own-all", source: SourceDoc, run: checkOutsider,
+			desc: "No contact of the outsider token's /export is in the Private token's /export/all (needs -token outsider=…)."},
 
 		{id: "order.asc", group: "order", source: SourceDoc, run: checkOrder(false),
 			desc: "_orderby=ModificationTimestamp: the earliest contacts first, instants ascending."},

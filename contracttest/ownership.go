@@ -55,6 +55,21 @@ func checkSubset(s *session, v *verdict) {
 		sort.Strings(parts)
 		v.fail(nil, nil, "the contacts of %s have %d owners in %s: %s; want one, the current user", PathExport, len(owners), PathAll, strings.Join(parts, ", "))
 	}
+	// The current user's OwnerId is on its own contacts only: an /export/all contact with it
+	// that /export lacks means the own contacts carry another account's id.
+	if len(owners) == 1 {
+		me := sortedKeys(owners)[0]
+		inOwn := own.byID()
+		for _, c := range all.rows {
+			if owner, _ := c.obj["OwnerId"].(string); owner != me || c.id == "" {
+				continue
+			}
+			if _, ok := inOwn[c.id]; !ok && !s.changedDuringRun(c) && own.complete() {
+				v.fail(all.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, the owner of the %s contacts, but is not in %s: the current user's contacts carry another account's OwnerId", c.id, PathAll, me, PathExport, PathExport)
+				break
+			}
+		}
+	}
 	v.note("%d contacts of %s among %d of %s", len(own.rows), PathExport, len(all.rows), PathAll)
 }
 
@@ -88,4 +103,69 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return itoa(n) + " " + word + "s"
+}
+
+// checkControlled: the contacts of an account the Private token controls are in its
+// /export/all, each with the OwnerId it carries on the controlled token's own /export/all.
+func checkControlled(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	theirs, mine := s.listingAs(RoleControlled, PathExport), s.listing(PathAll)
+	switch {
+	case theirs.problem != "":
+		v.skip("%s", theirs.problem)
+		return
+	case !mine.complete():
+		v.skip("%s", mine.whyIncomplete())
+		return
+	case len(theirs.rows) == 0:
+		v.skip("the controlled account has no contacts of its own: nothing to find in %s", PathAll)
+		return
+	}
+	inAll := mine.byID()
+	for _, c := range theirs.rows {
+		if c.id == "" {
+			continue
+		}
+		if _, ok := inAll[c.id]; !ok {
+			if s.changedDuringRun(c) {
+				continue
+			}
+			v.fail(theirs.pageOf(c), c.obj, "contact %s of the controlled account's %s is not in the Private token's %s", c.id, PathExport, PathAll)
+			continue
+		}
+		v.ok()
+	}
+}
+
+// checkOutsider: no contact of an account the Private token does not control is in its
+// /export/all.
+func checkOutsider(s *session, v *verdict) {
+	if !v.needPrivate() {
+		return
+	}
+	theirs, mine := s.listingAs(RoleOutsider, PathExport), s.listing(PathAll)
+	switch {
+	case theirs.problem != "":
+		v.skip("%s", theirs.problem)
+		return
+	case mine.problem != "":
+		v.skip("%s", mine.problem)
+		return
+	case len(theirs.rows) == 0:
+		v.skip("the outsider account has no contacts of its own: nothing to look for in %s", PathAll)
+		return
+	}
+	outside := theirs.byID()
+	for _, c := range mine.rows {
+		if _, ok := outside[c.id]; ok && c.id != "" {
+			v.fail(mine.pageOf(c), c.obj, "contact %s of the outsider account (a token the Private one does not control) is in the Private token's %s", c.id, PathAll)
+			return
+		}
+	}
+	v.ok()
+	if mine.truncated {
+		v.note("%s read up to %d contacts", PathAll, maxRows)
+	}
 }

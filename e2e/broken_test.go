@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
@@ -271,6 +272,13 @@ func brokenVariants() []variant {
 			})
 		}},
 		{name: "TotalRows ignoring _filter", check: "filter.total-rows", wrap: totalRowsIgnoringFilter},
+		{name: "/export/all leaving out a controlled account's contacts", check: "own-all.controlled", wrap: allWithOwners(privateToken, func(owner string) bool { return owner != downtownID })},
+		{name: "/export/all holding an unrelated account's contacts", check: "own-all.outsider", wrap: allWithOwners("private-mls", func(owner string) bool { return owner == northstarID || underPrairie(owner) })},
+		{name: "own contacts on /export/all with another OwnerId", check: "own-all.subset", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
+			if strings.HasSuffix(r.URL.Path, "/all") && c["OwnerId"] == prairieID {
+				c["OwnerId"] = downtownID
+			}
+		})},
 
 		// [choice] rules: caught in strict mode only.
 		{name: "403 with code 1403", check: "roles.forbidden-code", strict: true, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
@@ -547,4 +555,61 @@ func totalRowsIgnoringFilter(next http.Handler) http.Handler {
 			p["TotalRows"], p["TotalPages"] = env.D.Pagination["TotalRows"], env.D.Pagination["TotalPages"]
 		}
 	})(next)
+}
+
+// Accounts of the default fixtures.
+const (
+	prairieID   = "20100412160312774200000000" // Prairie Realty Group: privateToken's account
+	downtownID  = "20100603143005118830000000" // Prairie Realty Downtown, under it
+	northstarID = "20100830134527790660000000" // Northstar Homes, not under it
+)
+
+// underPrairie says whether an account is Prairie Realty Group or under its control.
+func underPrairie(id string) bool {
+	tree, err := fixtures.Default()
+	if err != nil {
+		panic(err)
+	}
+	parent := map[string]string{}
+	for _, a := range tree.Accounts {
+		parent[a.ID] = a.ParentID
+	}
+	for ; id != ""; id = parent[id] {
+		if id == prairieID {
+			return true
+		}
+	}
+	return false
+}
+
+// allWithOwners answers privateToken's /export/all as the token as sees it, kept to the
+// contacts whose owner keep accepts: a server whose idea of "under control" is wrong. The
+// mock's own filter does it, so Pagination stays consistent.
+func allWithOwners(as string, keep func(owner string) bool) func(http.Handler) http.Handler {
+	tree, err := fixtures.Default()
+	if err != nil {
+		panic(err)
+	}
+	var owners []string
+	for _, a := range tree.Accounts {
+		if keep(a.ID) {
+			owners = append(owners, "'"+a.ID+"'")
+		}
+	}
+	only := "OwnerId Eq " + strings.Join(owners, ",")
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/all") && r.Header.Get("Authorization") == "OAuth "+privateToken {
+				r.Header.Set("Authorization", "OAuth "+as)
+				q := r.URL.Query()
+				if f := q.Get("_filter"); f != "" {
+					q.Set("_filter", "("+f+") And "+only)
+				} else {
+					q.Set("_filter", only)
+				}
+				r.URL.RawQuery = q.Encode()
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }

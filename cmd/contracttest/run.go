@@ -155,7 +155,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.baseURL, "base-url", "", "the service to check, without /v1: https://sparkapi.com, http://127.0.0.1:8080 (required)")
-	fs.Var(tokenFlag{o}, "token", "`ROLE=TOKEN`, repeatable; roles: private (needed by most checks), idx, public, vow, portal, expired, disabled.\n\tPrefer the environment twin for real tokens: command lines show in process lists")
+	fs.Var(tokenFlag{o}, "token", "`ROLE=TOKEN`, repeatable; roles: private (needed by most checks), idx, public, vow, portal, expired, disabled;\n\tcontrolled (an account the private one controls) and outsider (one it does not) for the own-all checks.\n\tPrefer the environment twin for real tokens: command lines show in process lists")
 	fs.StringVar(&o.userAgent, "user-agent", contracttest.DefaultUserAgent, "X-SparkApi-User-Agent to send")
 	fs.Var(headerFlag{o}, "header", "`NAME=VALUE` sent on every request, repeatable (e.g. X-Mock-Now=2026-01-31T12:00:00Z for sparkmock)")
 	fs.BoolVar(&o.strict, "strict", false, "also run the [choice] checks: rules the documentation leaves open and the mock decides (not for the real Spark API)")

@@ -42,7 +42,7 @@ func mock(t *testing.T, wrap func(http.Handler) http.Handler) string {
 var tokenFlags = []string{
 	"-token", "private=private-company-prairie", "-token", "idx=idx-member-avery", "-token", "public=public-member-avery",
 	"-token", "vow=vow-member-avery", "-token", "portal=portal-member-avery", "-token", "expired=expired-member-brooke",
-	"-token", "disabled=disabled-office-lakeshore",
+	"-token", "disabled=disabled-office-lakeshore", "-token", "controlled=private-office-downtown", "-token", "outsider=private-company-northstar",
 }
 
 // result is what one run of the command gave.
