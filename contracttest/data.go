@@ -113,7 +113,16 @@ func (l *listing) whyIncomplete() string {
 	case l.truncated:
 		return fmt.Sprintf("%s has %d contacts, more than the %d the suite reads", l.path, l.total(), maxRows)
 	case !l.stable():
-		return fmt.Sprintf("%s: TotalRows changed between pages or was missing (%v): the data changed during the run", l.path, l.totals)
+		for i, t := range l.totals {
+			if t < 0 {
+				return fmt.Sprintf("%s: page %d has no Pagination.TotalRows, so the pages cannot be counted against it (paging.arithmetic reports it)", l.path, i+1)
+			}
+		}
+		for i, t := range l.totals {
+			if t != l.totals[0] {
+				return fmt.Sprintf("%s: TotalRows went from %d on page 1 to %d on page %d: the data changed during the run", l.path, l.totals[0], t, i+1)
+			}
+		}
 	}
 	return fmt.Sprintf("%s: the pages hold %d rows, %d distinct, for TotalRows %d", l.path, len(l.rows), len(l.byID()), l.total())
 }
@@ -283,4 +292,12 @@ func (s *session) changedDuringRun(c contact) bool {
 		return false
 	}
 	return !c.mod.Before(start.Add(-runSkew))
+}
+
+// contactCount says how many contacts a path has, for a reason: never a sentinel.
+func contactCount(total int) string {
+	if total < 0 {
+		return "an unknown number of contacts (no TotalRows)"
+	}
+	return plural(total, "contact")
 }

@@ -143,7 +143,7 @@ func checkDefaultSize(s *session, v *verdict) {
 		if judged {
 			v.ok()
 		} else {
-			v.skip("%s has %d contacts and no PageSize: the default page size cannot be told", p, total)
+			v.skip("%s has %s and no PageSize: the default page size cannot be told", p, contactCount(total))
 		}
 	}
 }
@@ -253,7 +253,7 @@ func checkDisjoint(s *session, v *verdict) {
 		if len(pages) < 2 {
 			total := l.total()
 			if total < 2 {
-				v.skip("%s has %d contacts: no two pages to compare", p, max(total, 0))
+				v.skip("%s has %s: no two pages to compare", p, contactCount(total))
 				continue
 			}
 			var err error

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -145,12 +146,75 @@ func (s *session) run() (*Report, error) {
 func (s *session) preflight() error {
 	x, err := s.do(call{path: PathExport})
 	if err != nil {
-		return fmt.Errorf("contracttest: %w: GET %s: %v", errCouldNotRun, s.url(PathExport, nil), err)
+		return fmt.Errorf("contracttest: %w: GET %s: %s", errCouldNotRun, s.url(PathExport, nil), rootCause(err))
 	}
 	if x.status == http.StatusNotFound {
 		return fmt.Errorf("contracttest: %w: GET %s answered 404: is the base URL right? (give it without /v1)", errCouldNotRun, x.url)
 	}
+	// The Private token, tried once before any check: a token the service rejects would
+	// otherwise fail most checks, each blaming the service.
+	if _, ok := s.cfg.tokens[RolePrivate]; ok {
+		x, err := s.get(PathExport, q("_limit", "1")...)
+		if err != nil {
+			return fmt.Errorf("contracttest: %w: GET %s: %s", errCouldNotRun, s.url(PathExport, nil), rootCause(err))
+		}
+		if x.status == http.StatusUnauthorized || x.status == http.StatusForbidden {
+			return &TokenRejectedError{Role: RolePrivate, Status: x.status, Answer: s.mask.mask(describeError(x)), URL: x.url}
+		}
+	}
 	return nil
+}
+
+// TokenRejectedError is Check's error when the service rejects the Private token before
+// any check: the run would only blame the service for it.
+type TokenRejectedError struct {
+	Role   Role
+	Status int
+	Answer string // the code and message, masked
+	URL    string
+}
+
+// Error says which token, and what the service answered.
+func (e *TokenRejectedError) Error() string {
+	return fmt.Sprintf("contracttest: the %s token was rejected: %s on GET %s; give a token the service accepts (-token %s=…)", e.Role, e.Answer, e.URL, e.Role)
+}
+
+// Unwrap makes it a could-not-run error.
+func (e *TokenRejectedError) Unwrap() error { return errCouldNotRun }
+
+// describeError writes an error answer as "401, code 1020 (the message)".
+func describeError(x *exchange) string {
+	out := strconv.Itoa(x.status)
+	if code, ok := x.code(); ok {
+		out += ", code " + strconv.Itoa(code)
+	}
+	if d := x.D(); d != nil {
+		if m, ok := d["Message"].(string); ok && m != "" {
+			out += " (" + firstLine(m) + ")"
+		}
+	}
+	return out
+}
+
+// rootCause is the innermost message of a transport error: "dial tcp 127.0.0.1:9: connect:
+// connection refused", not the same URL said three times.
+func rootCause(err error) string {
+	var ue *url.Error
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The client said how long it waited; drop only the repeated URL.
+		msg := err.Error()
+		if errors.As(err, &ue) {
+			msg = strings.Replace(msg, ": "+ue.Error(), "", 1)
+		}
+		if i := strings.Index(msg, "no answer within"); i >= 0 {
+			msg = msg[i:]
+		}
+		return msg
+	}
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // selected returns the checks this run runs: [choice] ones only when strict, and only those
@@ -304,7 +368,7 @@ func (s *session) do(c call) (*exchange, error) {
 		if errors.Is(err, errThrottled) {
 			return x, fmt.Errorf("%s %s: %w (after %d waits)", x.method, x.url, err, maxRetries)
 		}
-		return nil, fmt.Errorf("%s %s: %v", x.method, x.url, err)
+		return nil, fmt.Errorf("%s %s: %w", x.method, x.url, err)
 	}
 	return x, nil
 }

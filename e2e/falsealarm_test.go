@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sparkmock/sparkmock/contracttest"
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -107,3 +109,29 @@ func smallAccountMock(t *testing.T) http.Handler {
 	}
 	return m
 }
+
+// TestSkipReasonsSayWhy: against a service that never sends Pagination, no skip reason shows
+// a sentinel (-1) or blames a change of data.
+func TestSkipReasonsSayWhy(t *testing.T) {
+	noPagination := mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
+		delete(d, "Pagination")
+		return status
+	})
+	rep := check(t, noPagination(newMock(t, mockserver.DefaultSeed, frozenClock(frozen))), contracttest.Target{Tokens: allTokens(privateToken)}, contracttest.Config{})
+	skipped := 0
+	for _, r := range rep.Results {
+		if r.Status != contracttest.StatusSkipped {
+			continue
+		}
+		skipped++
+		if sentinel.MatchString(r.Reason) || strings.Contains(r.Reason, "data changed") {
+			t.Errorf("%s: skip reason %q shows a sentinel or blames a change of data", r.ID, r.Reason)
+		}
+	}
+	if skipped == 0 {
+		t.Errorf("no check skipped: the test proves nothing")
+	}
+}
+
+// sentinel finds a -1 standing for "unknown".
+var sentinel = regexp.MustCompile(`(^|[\s(\[,=])-1([\s)\],.:;]|$)`)

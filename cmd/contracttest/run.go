@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -304,6 +305,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if toStdout > 1 {
 		return usageError("%d reports to stdout: give each -format but one its -out FILE", toStdout)
 	}
+	// A report that cannot be written is known before the first request, not after the run.
+	for _, out := range o.outputs {
+		if out.file == "" {
+			continue
+		}
+		if err := writable(out.file); err != nil {
+			return usageError("-out %s: %v", out.file, err)
+		}
+	}
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -350,6 +360,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return &exitError{code: exitCouldntRun}
 	}
 	return nil
+}
+
+// writable says whether a report file can be written, without creating or truncating it: an
+// existing file is opened for writing, a new one's directory gets a probe file.
+func writable(file string) error {
+	if f, err := os.OpenFile(file, os.O_WRONLY, 0); err == nil {
+		return f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	probe, err := os.CreateTemp(filepath.Dir(file), ".contracttest-probe-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create a file in %s: %w", filepath.Dir(file), err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 func writeReport(out output, rep *contracttest.Report, stdout io.Writer) error {

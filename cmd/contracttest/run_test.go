@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -151,6 +152,10 @@ func TestCouldNotRun(t *testing.T) {
 	if !strings.Contains(r.err.Error(), "could not be checked") {
 		t.Errorf("got %q, want it to say the target could not be checked", r.err)
 	}
+	// One clean line: the URL once, the cause once.
+	if msg := r.err.Error(); strings.Count(msg, url) != 1 || strings.Count(msg, "contracttest:") > 1 || !strings.Contains(msg, "connection refused") {
+		t.Errorf("got %q, want one line naming the URL once and the cause", msg)
+	}
 }
 
 // TestPassesAgainstTheMock runs the command against the mock, strict, with every format:
@@ -287,17 +292,6 @@ func TestReadOnlyFlag(t *testing.T) {
 	}
 }
 
-// TestUnwritableReportExitsThree: a report that cannot be written is a run that could not
-// deliver its result.
-func TestUnwritableReportExitsThree(t *testing.T) {
-	url := mock(t, nil)
-	r := runCmd(t, nil, "-base-url", url, "-token", "private=private-member-avery", "-run", `^auth\.no-credentials$`,
-		"-format", "junit", "-out", filepath.Join(t.TempDir(), "missing-dir", "r.xml"))
-	if r.code != exitCouldntRun {
-		t.Fatalf("got exit %d (%v), want %d", r.code, r.err, exitCouldntRun)
-	}
-}
-
 // TestUnfinishedCheckExitsThree: a check whose request times out errors, and the run exits 3.
 func TestUnfinishedCheckExitsThree(t *testing.T) {
 	url := mock(t, func(next http.Handler) http.Handler {
@@ -315,5 +309,53 @@ func TestUnfinishedCheckExitsThree(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "ERROR paging.limit") {
 		t.Errorf("the report does not show the check as errored:\n%s", r.stdout)
+	}
+}
+
+// TestFailFast: what stops a run says so at once, before the checks, in one line.
+func TestFailFast(t *testing.T) {
+	var requests atomic.Int64
+	count := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			next.ServeHTTP(w, r)
+		})
+	}
+	url := mock(t, count)
+	dir := t.TempDir()
+	tests := []struct {
+		name        string
+		args        []string
+		code        int
+		want        []string
+		maxRequests int64
+	}{
+		{name: "a rejected private token", args: []string{"-token", "private=expired-member-brooke"}, code: exitCouldntRun,
+			want: []string{"the private token was rejected: 401, code 1020 ("}, maxRequests: 2},
+		{name: "a token of a role that may not read", args: []string{"-token", "private=idx-member-avery"}, code: exitCouldntRun,
+			want: []string{"the private token was rejected: 403, code 1500"}, maxRequests: 2},
+		{name: "an unwritable -out", args: []string{"-token", "private=private-mls", "-format", "json", "-out", filepath.Join(dir, "no", "such", "dir", "r.json")},
+			code: exitUsage, want: []string{"-out", "cannot create a file"}, maxRequests: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := requests.Load()
+			r := runCmd(t, nil, append([]string{"-base-url", url}, tc.args...)...)
+			if r.code != tc.code {
+				t.Fatalf("got exit %d (%v), want %d", r.code, r.err, tc.code)
+			}
+			msg := r.err.Error()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("got %q, want it to say %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "\n") || strings.Contains(msg, "expired-member-brooke") {
+				t.Errorf("got %q, want one line, the token masked", msg)
+			}
+			if n := requests.Load() - before; n > tc.maxRequests {
+				t.Errorf("%d requests before stopping, want at most %d", n, tc.maxRequests)
+			}
+		})
 	}
 }
