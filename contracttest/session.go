@@ -284,6 +284,7 @@ type call struct {
 type exchange struct {
 	method, path, url string
 	cred              string // what credentials were sent, masked
+	curl              string // the request as a curl command, secrets as shell variables
 	status            int
 	header            http.Header
 	body              []byte
@@ -359,6 +360,7 @@ func (s *session) do(c call) (*exchange, error) {
 		}
 		return req, nil
 	}
+	x.curl = s.curlOf(c, x.url, token != "")
 	res, err := s.client.send(s.ctx, newReq)
 	if res != nil {
 		x.status, x.header, x.body, x.truncated = res.status, res.header, res.body, res.truncated
@@ -372,6 +374,38 @@ func (s *session) do(c call) (*exchange, error) {
 	}
 	return x, nil
 }
+
+// curlOf writes a call as a curl command a person can paste: the token as $TOKEN (never the
+// token itself), the user agent the suite sent, extra headers' values as shell variables.
+func (s *session) curlOf(c call, url string, hasToken bool) string {
+	var b strings.Builder
+	b.WriteString("curl -s")
+	if c.method != http.MethodGet {
+		b.WriteString(" -X " + c.method)
+	}
+	switch {
+	case c.emptyUA:
+		b.WriteString(" -H 'X-SparkApi-User-Agent;'") // curl's way to send an empty header
+	case !c.noUA:
+		b.WriteString(" -H " + shellQuote("X-SparkApi-User-Agent: "+s.cfg.userAgent))
+	}
+	if hasToken {
+		scheme := "OAuth"
+		if c.bearer {
+			scheme = "Bearer"
+		}
+		b.WriteString(` -H "Authorization: ` + scheme + ` $TOKEN"`)
+	}
+	for _, name := range sortedKeys(s.cfg.header) {
+		v := strings.ToUpper(strings.NewReplacer("-", "_").Replace(name))
+		b.WriteString(` -H "` + name + `: $` + v + `"`)
+	}
+	b.WriteString(" " + shellQuote(url))
+	return b.String()
+}
+
+// shellQuote quotes a word for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // get sends a GET as the Private role.
 func (s *session) get(path string, query ...param) (*exchange, error) {
@@ -527,6 +561,7 @@ func newEvidence(x *exchange, part any, format string, args ...any) Evidence {
 		e.Request = x.method + " " + x.url
 		e.Credentials = x.cred
 		e.Status = x.status
+		e.Curl = x.curl
 		if part == nil {
 			part = x.body
 		}

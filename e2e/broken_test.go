@@ -370,6 +370,13 @@ func TestBrokenVariantsAreCaught(t *testing.T) {
 				t.Errorf("escaped: %s is %s (%s), want failed; failed instead: %v", v.check, r.Status, r.Reason, also)
 				return
 			}
+			for _, e := range r.Evidence {
+				// Each piece of evidence about a request carries it as a ready curl line.
+				if e.Request != "" && (!strings.HasPrefix(e.Curl, "curl ") || strings.Contains(e.Curl, privateToken) ||
+					!strings.Contains(e.Curl, "X-SparkApi-User-Agent") && !strings.Contains(e.Credentials, "no X-SparkApi-User-Agent") || strings.Contains(e.Credentials, "token priv") && !strings.Contains(e.Curl, "$TOKEN")) {
+					t.Errorf("evidence of %s: curl line %q, want a ready command with $TOKEN and the user agent", e.Request, e.Curl)
+				}
+			}
 			t.Logf("caught by %s: %s; also failed: %v", v.check, r.Evidence[0].Message, also)
 		})
 	}
