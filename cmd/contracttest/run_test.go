@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sparkmock/sparkmock/contracttest"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
@@ -358,4 +360,42 @@ func TestFailFast(t *testing.T) {
 			}
 		})
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite the check list in README.md from -list")
+
+// The README's check list sits between these markers, generated from -list.
+const (
+	listBegin = "<!-- contracttest -list: generated, refresh with go test ./cmd/contracttest -update -->\n"
+	listEnd   = "<!-- end of contracttest -list -->\n"
+)
+
+// TestReadmeCheckListIsGenerated keeps README.md's check list what -list prints.
+func TestReadmeCheckListIsGenerated(t *testing.T) {
+	var out bytes.Buffer
+	if err := list(&out, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := listBegin + "```text\n" + out.String() + "```\n" + listEnd
+	path := filepath.Join("..", "..", "README.md")
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, j := bytes.Index(readme, []byte(listBegin)), bytes.Index(readme, []byte(listEnd))
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no check list between %q and %q", listBegin, listEnd)
+	}
+	got := string(readme[i : j+len(listEnd)])
+	if got == want {
+		return
+	}
+	if *update {
+		fresh := append(append(append([]byte(nil), readme[:i]...), want...), readme[j+len(listEnd):]...)
+		if err := os.WriteFile(path, fresh, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md's check list differs from contracttest -list (refresh with go test ./cmd/contracttest -update):\n%s", cmp.Diff(want, got))
 }
