@@ -66,9 +66,14 @@ func (s *Server) routes(e *echo.Echo) {
 		{s.apiPrefix + "/contacts/export", false},
 		{s.apiPrefix + "/contacts/export/all", true},
 	} {
-		e.GET(r.path, chain(handleExport(s, r.all), exportChain...))
+		get := chain(handleExport(s, r.all), exportChain...)
+		e.GET(r.path, get)
 		for _, m := range notAllowed {
-			e.Add(m, r.path, chain(methodNotAllowed(http.MethodGet), authenticateWritesFirst(tree, s.sessions)))
+			h := chain(methodNotAllowed(http.MethodGet), authenticateWritesFirst(tree, s.sessions))
+			if m == http.MethodHead {
+				h = headAsGetUnderMethodCode(get, h)
+			}
+			e.Add(m, r.path, h)
 		}
 	}
 

@@ -223,3 +223,14 @@ func clampLimit(allPath string) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// headAsGetUnderMethodCode answers HEAD as GET (net/http sends no body) under the method-code
+// variant, whose 405s say Allow: GET, HEAD; otherwise HEAD is a 405 like any other method.
+func headAsGetUnderMethodCode(get, notAllowed echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if stateOf(c).variants.has(vMethodCode) {
+			return get(c)
+		}
+		return notAllowed(c)
+	}
+}

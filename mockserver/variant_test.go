@@ -58,6 +58,7 @@ func TestVariantHeader(t *testing.T) {
 				t.Errorf("got Allow %q, want GET, HEAD", got)
 			}
 		}},
+		{name: "HEAD allowed with method-code", method: http.MethodHead, target: "/v1/contacts/export", token: "private-mls", variant: "method-code", wantStatus: 200},
 		{name: "401 before 405", method: http.MethodDelete, target: "/v1/contacts/export/all", variant: "auth-before-method", wantStatus: 401, wantCode: 1000},
 		{name: "405 before 401 by default", method: http.MethodDelete, target: "/v1/contacts/export/all", variant: "none", wantStatus: 405, wantCode: 405},
 		{name: "timestamps in UTC", target: "/v1/contacts/export?_limit=5", token: "private-mls", variant: "timestamps-utc", wantStatus: 200, check: func(t *testing.T, h http.Header, d map[string]any) {
@@ -101,6 +102,12 @@ func TestVariantHeader(t *testing.T) {
 			rec := httptest.NewRecorder()
 			m.ServeHTTP(rec, req)
 			var env struct{ D map[string]any }
+			if method == http.MethodHead {
+				if rec.Code != tc.wantStatus {
+					t.Fatalf("got %d, want %d", rec.Code, tc.wantStatus)
+				}
+				return
+			}
 			if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
 				t.Fatalf("body %q: %v", rec.Body, err)
 			}
