@@ -66,14 +66,18 @@ func checkMethodsCode(s *session, v *verdict) {
 func checkMethodsBeforeAuth(s *session, v *verdict) {
 	for _, p := range Paths {
 		x, err := s.once("method-no-credentials POST "+p, call{method: http.MethodPost, path: p})
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		if x.status != http.StatusMethodNotAllowed {
-			v.fail(x, nil, "got %d for POST without credentials, want 405: the method is checked before authentication", x.status)
-			continue
-		}
+		judge405(v, x, err, "POST without credentials", ": the method is checked before authentication")
+	}
+}
+
+// judge405 records whether a write probe got 405.
+func judge405(v *verdict, x *exchange, err error, what, why string) {
+	switch {
+	case err != nil:
+		v.errored(err)
+	case x.status != http.StatusMethodNotAllowed:
+		v.fail(x, nil, "got %d for %s, want 405%s", x.status, what, why)
+	default:
 		v.ok()
 	}
 }
@@ -150,14 +154,6 @@ func allowsOnlyGet(allow string) bool {
 func checkPatch(s *session, v *verdict) {
 	for _, p := range Paths {
 		x, err := s.methodAnswer(http.MethodPatch, p)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		if x.status != http.StatusMethodNotAllowed {
-			v.fail(x, nil, "got %d for PATCH, want 405", x.status)
-			continue
-		}
-		v.ok()
+		judge405(v, x, err, "PATCH", "")
 	}
 }

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/readmeblock"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -376,26 +376,5 @@ func TestReadmeCheckListIsGenerated(t *testing.T) {
 	if err := list(&out, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := listBegin + "```text\n" + out.String() + "```\n" + listEnd
-	path := filepath.Join("..", "..", "README.md")
-	readme, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i, j := bytes.Index(readme, []byte(listBegin)), bytes.Index(readme, []byte(listEnd))
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no check list between %q and %q", listBegin, listEnd)
-	}
-	got := string(readme[i : j+len(listEnd)])
-	if got == want {
-		return
-	}
-	if *update {
-		fresh := append(append(append([]byte(nil), readme[:i]...), want...), readme[j+len(listEnd):]...)
-		if err := os.WriteFile(path, fresh, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("README.md's check list differs from contracttest -list (refresh with go test ./cmd/contracttest -update):\n%s", cmp.Diff(want, got))
+	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), listBegin, listEnd, "```text\n"+out.String()+"```\n", *update)
 }

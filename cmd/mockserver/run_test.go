@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sparkmock/sparkmock/internal/readmeblock"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -349,29 +350,9 @@ const (
 // TestReadmeVariantListIsGenerated keeps README.md's variant table what -list-variants prints.
 func TestReadmeVariantListIsGenerated(t *testing.T) {
 	var b strings.Builder
-	b.WriteString(variantsBegin + "| Variant | Flips (`-strict` fails) | What the mock then does |\n|---|---|---|\n")
+	b.WriteString("| Variant | Flips (`-strict` fails) | What the mock then does |\n|---|---|---|\n")
 	for _, v := range mockserver.Variants() {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", v.Name, v.Check, v.Description)
 	}
-	b.WriteString(variantsEnd)
-	want := b.String()
-	path := filepath.Join("..", "..", "README.md")
-	readme, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i, j := bytes.Index(readme, []byte(variantsBegin)), bytes.Index(readme, []byte(variantsEnd))
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no variant list between %q and %q", variantsBegin, variantsEnd)
-	}
-	if got := string(readme[i : j+len(variantsEnd)]); got != want {
-		if *update {
-			fresh := append(append(append([]byte(nil), readme[:i]...), want...), readme[j+len(variantsEnd):]...)
-			if err := os.WriteFile(path, fresh, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		t.Errorf("README.md's variant list differs from -list-variants (refresh with go test ./cmd/mockserver -update):\ngot\n%s\nwant\n%s", got, want)
-	}
+	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), variantsBegin, variantsEnd, b.String(), *update)
 }
