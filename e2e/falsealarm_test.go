@@ -135,3 +135,24 @@ func TestSkipReasonsSayWhy(t *testing.T) {
 
 // sentinel finds a -1 standing for "unknown".
 var sentinel = regexp.MustCompile(`(^|[\s(\[,=])-1([\s)\],.:;]|$)`)
+
+// TestSchemaMessagesNameTheMember: a schema break inside an allOf names the member that broke
+// it, not only "doesn't match all schemas from allOf".
+func TestSchemaMessagesNameTheMember(t *testing.T) {
+	birthday := mockedit.Results(func(r *http.Request, i int, c map[string]any) {
+		if strings.HasSuffix(r.URL.Path, "/all") {
+			c["Birthday"] = "08/17/1988"
+		}
+	})
+	rep := check(t, birthday(newMock(t, mockserver.DefaultSeed, frozenClock(frozen))), contracttest.Target{Tokens: allTokens(privateToken)},
+		contracttest.Config{Strict: true, Run: regexp.MustCompile(`^conformance\.`)})
+	r, ok := rep.Result("conformance.schema-choices")
+	if !ok || r.Status != contracttest.StatusFailed || len(r.Evidence) == 0 {
+		t.Fatalf("conformance.schema-choices: got %v, want failed", r.Status)
+	}
+	for _, e := range r.Evidence {
+		if !strings.Contains(e.Message, "/Birthday") || !strings.Contains(e.Message, "pattern") {
+			t.Errorf("got %q, want the message to name /Birthday and its pattern", e.Message)
+		}
+	}
+}
