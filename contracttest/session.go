@@ -146,7 +146,7 @@ func (s *session) run() (*Report, error) {
 func (s *session) preflight() error {
 	x, err := s.do(call{path: PathExport})
 	if err != nil {
-		return fmt.Errorf("contracttest: %w: GET %s: %s", errCouldNotRun, s.url(PathExport, nil), rootCause(err))
+		return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 	}
 	if x.status == http.StatusNotFound {
 		return fmt.Errorf("contracttest: %w: GET %s answered 404: is the base URL right? (give it without /v1)", errCouldNotRun, x.url)
@@ -156,7 +156,7 @@ func (s *session) preflight() error {
 	if _, ok := s.cfg.tokens[RolePrivate]; ok {
 		x, err := s.get(PathExport, q("_limit", "1")...)
 		if err != nil {
-			return fmt.Errorf("contracttest: %w: GET %s: %s", errCouldNotRun, s.url(PathExport, nil), rootCause(err))
+			return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 		}
 		if x.status == http.StatusUnauthorized || x.status == http.StatusForbidden {
 			return &TokenRejectedError{Role: RolePrivate, Status: x.status, Answer: s.mask.mask(describeError(x)), URL: x.url}
@@ -195,6 +195,16 @@ func describeError(x *exchange) string {
 	}
 	return out
 }
+
+// requestError is a request that got no answer: the method and URL said once, then the
+// cause (not Go's "Get \"url\": …", which repeats the URL).
+type requestError struct {
+	method, url string
+	err         error
+}
+
+func (e *requestError) Error() string { return e.method + " " + e.url + ": " + rootCause(e.err) }
+func (e *requestError) Unwrap() error { return e.err }
 
 // rootCause is the innermost message of a transport error: "dial tcp 127.0.0.1:9: connect:
 // connection refused", not the same URL said three times.
@@ -370,7 +380,7 @@ func (s *session) do(c call) (*exchange, error) {
 		if errors.Is(err, errThrottled) {
 			return x, fmt.Errorf("%s %s: %w (after %d waits)", x.method, x.url, err, maxRetries)
 		}
-		return nil, fmt.Errorf("%s %s: %w", x.method, x.url, err)
+		return nil, &requestError{method: x.method, url: x.url, err: err}
 	}
 	return x, nil
 }
