@@ -634,8 +634,11 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 		}
 		c := contact{obj: obj}
 		c.id, _ = obj["Id"].(string)
-		r.as("own-all.owner-id")
-		judgeOwner(r, x, path, c)
+		if len(sel) == 0 || path == PathExport || selected["OwnerId"] {
+			// [choice] Under a _select without OwnerId, /export/all may leave it out.
+			r.as("own-all.owner-id")
+			judgeOwner(r, x, path, c)
+		}
 		if len(sel) > 0 {
 			r.as("select.fields")
 			if judgeSelectedKeys(r, x, sel, selected, c) {
