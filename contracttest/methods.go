@@ -19,6 +19,22 @@ func (s *session) methodAnswer(method, path string) (*exchange, error) {
 }
 
 func checkMethodsNotAllowed(s *session, v *verdict) {
+	eachWriteAnswer(s, v, func(x *exchange, m, p string) {
+		switch {
+		case x.status == http.StatusUnauthorized && s.cfg.tokens[RolePrivate] == "":
+			// Authenticating before the method check is as legal an order.
+			v.skip("%s %s got 401 without a Private token to send: give -token private=… to judge it", m, p)
+		case x.status != http.StatusMethodNotAllowed:
+			v.fail(x, nil, "got %d for %s, want 405: the export is read-only", x.status, m)
+		default:
+			v.ok()
+		}
+	})
+}
+
+// eachWriteAnswer judges the answer to each documented write (POST, PUT, DELETE) on each
+// path; a probe that got no answer is an error of the check.
+func eachWriteAnswer(s *session, v *verdict, judge func(x *exchange, method, path string)) {
 	for _, p := range Paths {
 		for _, m := range documentedWrites {
 			x, err := s.methodAnswer(m, p)
@@ -26,16 +42,7 @@ func checkMethodsNotAllowed(s *session, v *verdict) {
 				v.errored(err)
 				continue
 			}
-			if x.status == http.StatusUnauthorized && s.cfg.tokens[RolePrivate] == "" {
-				// Authenticating before the method check is as legal an order.
-				v.skip("%s %s got 401 without a Private token to send: give -token private=… to judge it", m, p)
-				continue
-			}
-			if x.status != http.StatusMethodNotAllowed {
-				v.fail(x, nil, "got %d for %s, want 405: the export is read-only", x.status, m)
-				continue
-			}
-			v.ok()
+			judge(x, m, p)
 		}
 	}
 }
@@ -43,19 +50,11 @@ func checkMethodsNotAllowed(s *session, v *verdict) {
 // checkMethodsCode: the mock's 405 envelope carries code 405 ([choice]: Spark documents no
 // code for it; the HTTP status is the mock's).
 func checkMethodsCode(s *session, v *verdict) {
-	for _, p := range Paths {
-		for _, m := range documentedWrites {
-			x, err := s.methodAnswer(m, p)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
-			if x.status != http.StatusMethodNotAllowed || x.D() == nil {
-				continue // methods.not-allowed and methods.envelope report it
-			}
+	eachWriteAnswer(s, v, func(x *exchange, m, p string) {
+		if x.status == http.StatusMethodNotAllowed && x.D() != nil { // else methods.not-allowed and methods.envelope report it
 			v.expectError(x, http.StatusMethodNotAllowed, 405)
 		}
-	}
+	})
 	if v.decided == 0 && len(v.errs) == 0 {
 		v.skip("no 405 answer to judge")
 	}
@@ -83,34 +82,24 @@ func judge405(v *verdict, x *exchange, err error, what, why string) {
 }
 
 func checkMethodsEnvelope(s *session, v *verdict) {
-	for _, p := range Paths {
-		for _, m := range documentedWrites {
-			x, err := s.methodAnswer(m, p)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
-			if x.status != http.StatusMethodNotAllowed {
-				v.skip("%s %s got %d, not 405 (methods.not-allowed reports it)", m, p, x.status)
-				continue
-			}
-			if x.D() == nil {
-				v.fail(x, nil, "the 405 body is not a JSON envelope with a D object")
-				continue
-			}
-			if ok, _ := x.D()["Success"].(bool); ok {
-				v.fail(x, nil, "the 405 body says Success true")
-				continue
-			}
+	eachWriteAnswer(s, v, func(x *exchange, m, p string) {
+		switch {
+		case x.status != http.StatusMethodNotAllowed:
+			v.skip("%s %s got %d, not 405 (methods.not-allowed reports it)", m, p, x.status)
+		case x.D() == nil:
+			v.fail(x, nil, "the 405 body is not a JSON envelope with a D object")
+		case x.D()["Success"] == true:
+			v.fail(x, nil, "the 405 body says Success true")
+		default:
 			// The client needs an error envelope; which code it carries is the service's
 			// choice (methods.code).
 			if _, ok := x.code(); !ok {
 				v.fail(x, x.D(), "the 405 envelope has no integer Code")
-				continue
+				return
 			}
 			v.ok()
 		}
-	}
+	})
 }
 
 func checkAllowHeader(s *session, v *verdict) {

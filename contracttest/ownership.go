@@ -105,22 +105,31 @@ func plural(n int, word string) string {
 	return itoa(n) + " " + word + "s"
 }
 
-// checkControlled: the contacts of an account the Private token controls are in its
-// /export/all, each with the OwnerId it carries on the controlled token's own /export/all.
-func checkControlled(s *session, v *verdict) {
+// treeListings reads another account's /export (with the token of role) and the Private
+// token's /export/all, or skips saying why; whole says /export/all must be complete.
+func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *listing, ok bool) {
 	if !v.needPrivate() {
-		return
+		return nil, nil, false
 	}
-	theirs, mine := s.listingAs(RoleControlled, PathExport), s.listing(PathAll)
+	theirs, mine = s.listingAs(role, PathExport), s.listing(PathAll)
 	switch {
 	case theirs.problem != "":
 		v.skip("%s", theirs.problem)
-		return
-	case !mine.complete():
+	case whole && !mine.complete() || mine.problem != "":
 		v.skip("%s", mine.whyIncomplete())
-		return
 	case len(theirs.rows) == 0:
-		v.skip("the controlled account has no contacts of its own: nothing to find in %s", PathAll)
+		v.skip("the %s account has no contacts of its own: nothing to look for in %s", role, PathAll)
+	default:
+		return theirs, mine, true
+	}
+	return nil, nil, false
+}
+
+// checkControlled: the contacts of an account the Private token controls are in its
+// /export/all.
+func checkControlled(s *session, v *verdict) {
+	theirs, mine, ok := treeListings(s, v, RoleControlled, true)
+	if !ok {
 		return
 	}
 	inAll := mine.byID()
@@ -142,19 +151,8 @@ func checkControlled(s *session, v *verdict) {
 // checkOutsider: no contact of an account the Private token does not control is in its
 // /export/all.
 func checkOutsider(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	theirs, mine := s.listingAs(RoleOutsider, PathExport), s.listing(PathAll)
-	switch {
-	case theirs.problem != "":
-		v.skip("%s", theirs.problem)
-		return
-	case mine.problem != "":
-		v.skip("%s", mine.problem)
-		return
-	case len(theirs.rows) == 0:
-		v.skip("the outsider account has no contacts of its own: nothing to look for in %s", PathAll)
+	theirs, mine, ok := treeListings(s, v, RoleOutsider, false)
+	if !ok {
 		return
 	}
 	outside := theirs.byID()
