@@ -32,12 +32,15 @@ func checkUserAgent(s *session, v *verdict) {
 		return
 	}
 	for _, p := range Paths {
-		x, err := s.do(call{path: p, as: RolePrivate, noUA: true})
-		if err != nil {
-			v.errored(err)
-			continue
+		// Missing, and present but empty: a name nobody can read is no name.
+		for _, c := range []call{{path: p, as: RolePrivate, noUA: true}, {path: p, as: RolePrivate, emptyUA: true}} {
+			x, err := s.do(c)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			v.expectError(x, 400, 1016)
 		}
-		v.expectError(x, 400, 1016)
 	}
 }
 

@@ -108,6 +108,31 @@ func checkSchema(s *session, v *verdict) {
 	v.note("%d responses validated", judged)
 }
 
+// checkSchemaChoices judges the answers conformance.schema passed against the full spec: the
+// mock's [choice]s too (Id and ResourceUri under _select, the unconfirmed fields' forms).
+func checkSchemaChoices(s *session, v *verdict) {
+	s.baselineOnce()
+	for _, x := range s.exchanges {
+		r := s.route(x)
+		if r == nil || !documented(r, x.status) || x.truncated {
+			continue
+		}
+		if ok, _ := isJSON(x.header.Get("Content-Type")); !ok || s.validate(x, r) != nil {
+			continue // conformance.content-type or conformance.schema reports it
+		}
+		full := s.fullRoutes[x.method+" "+r.Path]
+		if s.full == nil || full == nil {
+			continue
+		}
+		if err := s.full.validate(s.ctx, x.method, full, x.status, x.header, x.body, nil); err != nil {
+			part, msg := describeSchemaError(x, err)
+			v.fail(x, part, "%s", msg)
+			continue
+		}
+		v.ok()
+	}
+}
+
 // validate gives kin-openapi's verdict on one exchange, undocumented statuses counting as
 // violations, through the validator Judge uses too. The Allow header's value is a [choice]
 // (methods.allow-header), so it is left out unless strict.
@@ -118,8 +143,20 @@ func (s *session) validate(x *exchange, r *routers.Route) error {
 // describeSchemaError finds the part of the body a validation error is about and says what
 // is wrong with it.
 func describeSchemaError(x *exchange, err error) (any, string) {
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) && strings.HasPrefix(re.Reason, "response header ") {
+		// A header, not the body: name it, and what is wrong with its value.
+		msg := "the response does not match openapi.yaml: " + re.Reason
+		var se *openapi3.SchemaError
+		if errors.As(err, &se) {
+			msg += ": " + deepestSchemaError(se).Reason
+		}
+		name := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(re.Reason, "response header "), " doesn't match schema"), `"`)
+		return x.header.Values(name), msg
+	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		se = deepestSchemaError(se)
 		ptr := se.JSONPointer()
 		x.decode()
 		root := x.root
@@ -139,7 +176,6 @@ func describeSchemaError(x *exchange, err error) (any, string) {
 		}
 		return part, fmt.Sprintf("the body does not match openapi.yaml at %s: %s", where, reason)
 	}
-	var re *openapi3filter.ResponseError
 	if errors.As(err, &re) {
 		msg := re.Reason
 		if re.Err != nil {
@@ -148,6 +184,19 @@ func describeSchemaError(x *exchange, err error) (any, string) {
 		return nil, "the response does not match openapi.yaml: " + msg
 	}
 	return nil, "the response does not match openapi.yaml: " + firstLine(err.Error())
+}
+
+// deepestSchemaError follows a schema error to the one that caused it: "doesn't match all
+// schemas from allOf" says nothing a reader can act on; the member that broke it does.
+func deepestSchemaError(se *openapi3.SchemaError) *openapi3.SchemaError {
+	for se.Origin != nil {
+		var inner *openapi3.SchemaError
+		if !errors.As(se.Origin, &inner) || inner == se {
+			break
+		}
+		se = inner
+	}
+	return se
 }
 
 // pointerValue follows a JSON pointer (as a list of tokens) into a decoded value; it returns

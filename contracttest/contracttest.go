@@ -33,19 +33,34 @@ const (
 	RoleDisabled Role = "disabled" // a token of a disabled key: 401, code 1010
 )
 
-// Roles lists every Role in the order reports show them.
+// Tokens of other accounts, which tell the suite about the account tree one token cannot:
+// optional, each enables the check named for it.
+const (
+	// RoleControlled is a Private token of an account the Private one controls: its
+	// contacts must be in the Private token's /export/all (own-all.controlled).
+	RoleControlled Role = "controlled"
+	// RoleOutsider is a Private token of an account the Private one does not control: its
+	// contacts must not be in the Private token's /export/all (own-all.outsider).
+	RoleOutsider Role = "outsider"
+)
+
+// Roles lists every Role of the roles × endpoints matrix, in the order reports show them.
 var Roles = []Role{RolePrivate, RoleIDX, RolePublic, RoleVOW, RolePortal, RoleExpired, RoleDisabled}
+
+// TreeRoles are the roles of tokens of other accounts (not in the matrix).
+var TreeRoles = []Role{RoleControlled, RoleOutsider}
 
 // ParseRole reads a role name, case-insensitively.
 func ParseRole(s string) (Role, error) {
 	r := Role(strings.ToLower(strings.TrimSpace(s)))
-	for _, known := range Roles {
-		if r == known {
+	known := append(append([]Role(nil), Roles...), TreeRoles...)
+	for _, k := range known {
+		if r == k {
 			return r, nil
 		}
 	}
-	names := make([]string, len(Roles))
-	for i, k := range Roles {
+	names := make([]string, len(known))
+	for i, k := range known {
 		names[i] = string(k)
 	}
 	return "", fmt.Errorf("unknown role %q (expected one of %s)", s, strings.Join(names, ", "))

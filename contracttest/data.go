@@ -113,25 +113,45 @@ func (l *listing) whyIncomplete() string {
 	case l.truncated:
 		return fmt.Sprintf("%s has %d contacts, more than the %d the suite reads", l.path, l.total(), maxRows)
 	case !l.stable():
-		return fmt.Sprintf("%s: TotalRows changed between pages or was missing (%v): the data changed during the run", l.path, l.totals)
+		for i, t := range l.totals {
+			if t < 0 {
+				return fmt.Sprintf("%s: page %d has no Pagination.TotalRows, so the pages cannot be counted against it (paging.arithmetic reports it)", l.path, i+1)
+			}
+		}
+		for i, t := range l.totals {
+			if t != l.totals[0] {
+				return fmt.Sprintf("%s: TotalRows went from %d on page 1 to %d on page %d: the data changed during the run", l.path, l.totals[0], t, i+1)
+			}
+		}
 	}
 	return fmt.Sprintf("%s: the pages hold %d rows, %d distinct, for TotalRows %d", l.path, len(l.rows), len(l.byID()), l.total())
 }
 
-// listing reads the whole of a path once per run and shares it between checks.
-func (s *session) listing(path string) *listing {
-	if l, ok := s.listings[path]; ok {
+// listing reads the whole of a path as the Private token once per run and shares it between
+// checks.
+func (s *session) listing(path string) *listing { return s.listingAs(RolePrivate, path) }
+
+// listingAs reads the whole of a path with the token of a role, once per run.
+func (s *session) listingAs(role Role, path string) *listing {
+	key := path
+	if role != RolePrivate {
+		key = string(role) + " " + path
+	}
+	if l, ok := s.listings[key]; ok {
 		return l
 	}
 	l := &listing{path: path}
-	s.listings[path] = l
-	if _, ok := s.cfg.tokens[RolePrivate]; !ok {
-		l.problem = "no Private token"
+	s.listings[key] = l
+	if _, ok := s.cfg.tokens[role]; !ok {
+		l.problem = fmt.Sprintf("no %s token (-token %s=…)", role, role)
+		if role == RolePrivate {
+			l.problem = "no Private token"
+		}
 		return l
 	}
 	wantPages := -1
 	for page := 1; ; page++ {
-		x, err := s.get(path, q("_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+		x, err := s.do(call{path: path, as: role, query: q("_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))})
 		if err != nil {
 			l.problem = err.Error()
 			return l
@@ -272,4 +292,12 @@ func (s *session) changedDuringRun(c contact) bool {
 		return false
 	}
 	return !c.mod.Before(start.Add(-runSkew))
+}
+
+// contactCount says how many contacts a path has, for a reason: never a sentinel.
+func contactCount(total int) string {
+	if total < 0 {
+		return "an unknown number of contacts (no TotalRows)"
+	}
+	return plural(total, "contact")
 }

@@ -54,6 +54,7 @@ func (m masker) maskReport(rep *Report) {
 			e.Credentials = m.mask(e.Credentials)
 			e.Body = m.mask(e.Body)
 			e.Message = m.mask(e.Message)
+			e.Curl = m.mask(e.Curl)
 		}
 	}
 }

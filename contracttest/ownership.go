@@ -55,6 +55,21 @@ func checkSubset(s *session, v *verdict) {
 		sort.Strings(parts)
 		v.fail(nil, nil, "the contacts of %s have %d owners in %s: %s; want one, the current user", PathExport, len(owners), PathAll, strings.Join(parts, ", "))
 	}
+	// The current user's OwnerId is on its own contacts only: an /export/all contact with it
+	// that /export lacks means the own contacts carry another account's id.
+	if len(owners) == 1 {
+		me := sortedKeys(owners)[0]
+		inOwn := own.byID()
+		for _, c := range all.rows {
+			if owner, _ := c.obj["OwnerId"].(string); owner != me || c.id == "" {
+				continue
+			}
+			if _, ok := inOwn[c.id]; !ok && !s.changedDuringRun(c) && own.complete() {
+				v.fail(all.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, the owner of the %s contacts, but is not in %s: the current user's contacts carry another account's OwnerId", c.id, PathAll, me, PathExport, PathExport)
+				break
+			}
+		}
+	}
 	v.note("%d contacts of %s among %d of %s", len(own.rows), PathExport, len(all.rows), PathAll)
 }
 
@@ -88,4 +103,67 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return itoa(n) + " " + word + "s"
+}
+
+// treeListings reads another account's /export (with the token of role) and the Private
+// token's /export/all, or skips saying why; whole says /export/all must be complete.
+func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *listing, ok bool) {
+	if !v.needPrivate() {
+		return nil, nil, false
+	}
+	theirs, mine = s.listingAs(role, PathExport), s.listing(PathAll)
+	switch {
+	case theirs.problem != "":
+		v.skip("%s", theirs.problem)
+	case whole && !mine.complete() || mine.problem != "":
+		v.skip("%s", mine.whyIncomplete())
+	case len(theirs.rows) == 0:
+		v.skip("the %s account has no contacts of its own: nothing to look for in %s", role, PathAll)
+	default:
+		return theirs, mine, true
+	}
+	return nil, nil, false
+}
+
+// checkControlled: the contacts of an account the Private token controls are in its
+// /export/all.
+func checkControlled(s *session, v *verdict) {
+	theirs, mine, ok := treeListings(s, v, RoleControlled, true)
+	if !ok {
+		return
+	}
+	inAll := mine.byID()
+	for _, c := range theirs.rows {
+		if c.id == "" {
+			continue
+		}
+		if _, ok := inAll[c.id]; !ok {
+			if s.changedDuringRun(c) {
+				continue
+			}
+			v.fail(theirs.pageOf(c), c.obj, "contact %s of the controlled account's %s is not in the Private token's %s", c.id, PathExport, PathAll)
+			continue
+		}
+		v.ok()
+	}
+}
+
+// checkOutsider: no contact of an account the Private token does not control is in its
+// /export/all.
+func checkOutsider(s *session, v *verdict) {
+	theirs, mine, ok := treeListings(s, v, RoleOutsider, false)
+	if !ok {
+		return
+	}
+	outside := theirs.byID()
+	for _, c := range mine.rows {
+		if _, ok := outside[c.id]; ok && c.id != "" {
+			v.fail(mine.pageOf(c), c.obj, "contact %s of the outsider account (a token the Private one does not control) is in the Private token's %s", c.id, PathAll)
+			return
+		}
+	}
+	v.ok()
+	if mine.truncated {
+		v.note("%s read up to %d contacts", PathAll, maxRows)
+	}
 }

@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"fmt"
 	"strconv"
 )
 
@@ -142,7 +143,7 @@ func checkDefaultSize(s *session, v *verdict) {
 		if judged {
 			v.ok()
 		} else {
-			v.skip("%s has %d contacts and no PageSize: the default page size cannot be told", p, total)
+			v.skip("%s has %s and no PageSize: the default page size cannot be told", p, contactCount(total))
 		}
 	}
 }
@@ -252,7 +253,7 @@ func checkDisjoint(s *session, v *verdict) {
 		if len(pages) < 2 {
 			total := l.total()
 			if total < 2 {
-				v.skip("%s has %d contacts: no two pages to compare", p, max(total, 0))
+				v.skip("%s has %s: no two pages to compare", p, contactCount(total))
 				continue
 			}
 			var err error
@@ -351,16 +352,42 @@ func checkArithmetic(s *session, v *verdict) {
 		for i, x := range l.pages {
 			judgePagination(v, x, listLimit, i+1, l.stable())
 		}
-		// An odd page size, on the second page.
-		x, err := s.get(p, q("_limit", "7", "_page", "2", "_pagination", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
+		total := l.total()
+		if total < 0 {
+			continue // judgePagination reported the missing TotalRows
 		}
-		if _, ok := v.pageOK(x, "_limit=7&_page=2"); ok {
-			judgePagination(v, x, 7, 2, true)
+		// An odd page size, on a page that exists: past the end is a [choice]
+		// (paging.past-end), so the page is picked from the TotalRows read.
+		page := 2
+		if total <= 7 {
+			page = 1
+		}
+		// And a page size that divides TotalRows, on its last page: TotalPages is exactly
+		// TotalRows/PageSize there, where off-by-one arithmetic shows.
+		div := divisorLimit(total, maxLimit(p))
+		for _, probe := range []struct{ limit, page int }{{7, page}, {div, max(1, min(total/div, 100000))}} {
+			what := fmt.Sprintf("_limit=%d&_page=%d", probe.limit, probe.page)
+			x, err := s.get(p, q("_limit", strconv.Itoa(probe.limit), "_page", strconv.Itoa(probe.page), "_pagination", "1")...)
+			if err != nil {
+				v.errored(err)
+				continue
+			}
+			if _, ok := v.pageOK(x, what); ok {
+				judgePagination(v, x, probe.limit, probe.page, true)
+			}
 		}
 	}
+}
+
+// divisorLimit is the largest page size from 2 to max that divides total (other than
+// listLimit, already judged), or 1.
+func divisorLimit(total, max int) int {
+	for d := max; d >= 2; d-- {
+		if total > 0 && total%d == 0 && d != listLimit {
+			return d
+		}
+	}
+	return 1
 }
 
 func checkCount(s *session, v *verdict) {

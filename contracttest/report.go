@@ -54,6 +54,9 @@ type Evidence struct {
 	Body string `json:"body,omitempty"`
 	// Message says what was wrong: what was got, then what the contract wants.
 	Message string `json:"message"`
+	// Curl is the request as a ready curl command: the token as $TOKEN, the user agent sent,
+	// the values of extra headers as shell variables named after them.
+	Curl string `json:"curl,omitempty"`
 }
 
 // String renders the evidence on one line: message, request, status, body.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -24,10 +25,13 @@ type session struct {
 	cfg       *config
 	client    *client
 	routes    map[string]*routers.Route // "METHOD /v1/…" → the spec's operation
-	validator *responseValidator
-	schema    sparkql.Schema    // the _filter schema of a contact
-	fields    []sparkmock.Field // every contact field of the spec
-	mask      masker
+	validator *responseValidator        // the documented view of the spec (conformance.schema)
+	// full and fullRoutes judge the whole spec, [choice]s included: strict only.
+	full       *responseValidator
+	fullRoutes map[string]*routers.Route
+	schema     sparkql.Schema    // the _filter schema of a contact
+	fields     []sparkmock.Field // every contact field of the spec
+	mask       masker
 
 	exchanges []*exchange
 	listings  map[string]*listing
@@ -55,9 +59,20 @@ func newSession(ctx context.Context, target Target, cfg Config) (*session, error
 	if err != nil {
 		return nil, err
 	}
-	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(c.spec),
+	documented, err := sparkmock.Documented(c.spec)
+	if err != nil {
+		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
+	}
+	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(documented),
 		listings: map[string]*listing{}, matrix: map[string]*[2]Cell{}, memo: map[string]*exchange{}, answers: map[string]*filterAnswer{}}
-	s.validator = newResponseValidator(c.spec, s.routes, c.strict)
+	s.validator = newResponseValidator(documented, s.routes, c.strict)
+	// The zone is judged from the data: offsets that do not fit -timezone make ExportTimestamp
+	// read at every offset seen, so a service in another zone is not failed for it.
+	s.zone.loc = c.loc
+	if c.strict {
+		s.fullRoutes = routesOf(c.spec)
+		s.full = newResponseValidator(c.spec, s.fullRoutes, true)
+	}
 	if s.schema, err = sparkmock.FilterSchema(c.spec); err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
 	}
@@ -131,12 +146,85 @@ func (s *session) run() (*Report, error) {
 func (s *session) preflight() error {
 	x, err := s.do(call{path: PathExport})
 	if err != nil {
-		return fmt.Errorf("contracttest: %w: GET %s: %v", errCouldNotRun, s.url(PathExport, nil), err)
+		return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 	}
 	if x.status == http.StatusNotFound {
 		return fmt.Errorf("contracttest: %w: GET %s answered 404: is the base URL right? (give it without /v1)", errCouldNotRun, x.url)
 	}
+	// The Private token, tried once before any check: a token the service rejects would
+	// otherwise fail most checks, each blaming the service.
+	if _, ok := s.cfg.tokens[RolePrivate]; ok {
+		x, err := s.get(PathExport, q("_limit", "1")...)
+		if err != nil {
+			return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
+		}
+		if x.status == http.StatusUnauthorized || x.status == http.StatusForbidden {
+			return &TokenRejectedError{Role: RolePrivate, Status: x.status, Answer: s.mask.mask(describeError(x)), URL: x.url}
+		}
+	}
 	return nil
+}
+
+// TokenRejectedError is Check's error when the service rejects the Private token before
+// any check: the run would only blame the service for it.
+type TokenRejectedError struct {
+	Role   Role
+	Status int
+	Answer string // the code and message, masked
+	URL    string
+}
+
+// Error says which token, and what the service answered.
+func (e *TokenRejectedError) Error() string {
+	return fmt.Sprintf("contracttest: the %s token was rejected: %s on GET %s; give a token the service accepts (-token %s=…)", e.Role, e.Answer, e.URL, e.Role)
+}
+
+// Unwrap makes it a could-not-run error.
+func (e *TokenRejectedError) Unwrap() error { return errCouldNotRun }
+
+// describeError writes an error answer as "401, code 1020 (the message)".
+func describeError(x *exchange) string {
+	out := strconv.Itoa(x.status)
+	if code, ok := x.code(); ok {
+		out += ", code " + strconv.Itoa(code)
+	}
+	if d := x.D(); d != nil {
+		if m, ok := d["Message"].(string); ok && m != "" {
+			out += " (" + firstLine(m) + ")"
+		}
+	}
+	return out
+}
+
+// requestError is a request that got no answer: the method and URL said once, then the
+// cause (not Go's "Get \"url\": …", which repeats the URL).
+type requestError struct {
+	method, url string
+	err         error
+}
+
+func (e *requestError) Error() string { return e.method + " " + e.url + ": " + rootCause(e.err) }
+func (e *requestError) Unwrap() error { return e.err }
+
+// rootCause is the innermost message of a transport error: "dial tcp 127.0.0.1:9: connect:
+// connection refused", not the same URL said three times.
+func rootCause(err error) string {
+	var ue *url.Error
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The client said how long it waited; drop only the repeated URL.
+		msg := err.Error()
+		if errors.As(err, &ue) {
+			msg = strings.Replace(msg, ": "+ue.Error(), "", 1)
+		}
+		if i := strings.Index(msg, "no answer within"); i >= 0 {
+			msg = msg[i:]
+		}
+		return msg
+	}
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // selected returns the checks this run runs: [choice] ones only when strict, and only those
@@ -191,13 +279,14 @@ func (s *session) url(path string, query []param) string {
 
 // call describes one request.
 type call struct {
-	method string // GET unless set
-	path   string // PathExport or PathAll
-	query  []param
-	as     Role   // send the token of this role; "" sends none
-	token  string // send this token instead (the unknown-token probe)
-	bearer bool   // Authorization: Bearer instead of OAuth
-	noUA   bool   // leave X-SparkApi-User-Agent out
+	method  string // GET unless set
+	path    string // PathExport or PathAll
+	query   []param
+	as      Role   // send the token of this role; "" sends none
+	token   string // send this token instead (the unknown-token probe)
+	bearer  bool   // Authorization: Bearer instead of OAuth
+	noUA    bool   // leave X-SparkApi-User-Agent out
+	emptyUA bool   // send X-SparkApi-User-Agent with an empty value
 }
 
 // exchange is one request and what came back, kept so that every response received can be
@@ -205,6 +294,7 @@ type call struct {
 type exchange struct {
 	method, path, url string
 	cred              string // what credentials were sent, masked
+	curl              string // the request as a curl command, secrets as shell variables
 	status            int
 	header            http.Header
 	body              []byte
@@ -243,6 +333,9 @@ func (s *session) do(c call) (*exchange, error) {
 	if c.noUA {
 		x.cred += ", no X-SparkApi-User-Agent"
 	}
+	if c.emptyUA {
+		x.cred += ", an empty X-SparkApi-User-Agent"
+	}
 	newReq := func(ctx context.Context) (*http.Request, error) {
 		var body *bytes.Reader
 		if c.method != http.MethodGet {
@@ -262,7 +355,10 @@ func (s *session) do(c call) (*exchange, error) {
 			req.Header[name] = append([]string(nil), vs...)
 		}
 		req.Header.Set("Accept", "application/json")
-		if !c.noUA {
+		switch {
+		case c.emptyUA:
+			req.Header["X-Sparkapi-User-Agent"] = []string{""}
+		case !c.noUA:
 			req.Header.Set("X-SparkApi-User-Agent", s.cfg.userAgent)
 		}
 		if token != "" {
@@ -274,6 +370,7 @@ func (s *session) do(c call) (*exchange, error) {
 		}
 		return req, nil
 	}
+	x.curl = s.curlOf(c, x.url, token != "")
 	res, err := s.client.send(s.ctx, newReq)
 	if res != nil {
 		x.status, x.header, x.body, x.truncated = res.status, res.header, res.body, res.truncated
@@ -283,10 +380,42 @@ func (s *session) do(c call) (*exchange, error) {
 		if errors.Is(err, errThrottled) {
 			return x, fmt.Errorf("%s %s: %w (after %d waits)", x.method, x.url, err, maxRetries)
 		}
-		return nil, fmt.Errorf("%s %s: %v", x.method, x.url, err)
+		return nil, &requestError{method: x.method, url: x.url, err: err}
 	}
 	return x, nil
 }
+
+// curlOf writes a call as a curl command a person can paste: the token as $TOKEN (never the
+// token itself), the user agent the suite sent, extra headers' values as shell variables.
+func (s *session) curlOf(c call, url string, hasToken bool) string {
+	var b strings.Builder
+	b.WriteString("curl -s")
+	if c.method != http.MethodGet {
+		b.WriteString(" -X " + c.method)
+	}
+	switch {
+	case c.emptyUA:
+		b.WriteString(" -H 'X-SparkApi-User-Agent;'") // curl's way to send an empty header
+	case !c.noUA:
+		b.WriteString(" -H " + shellQuote("X-SparkApi-User-Agent: "+s.cfg.userAgent))
+	}
+	if hasToken {
+		scheme := "OAuth"
+		if c.bearer {
+			scheme = "Bearer"
+		}
+		b.WriteString(` -H "Authorization: ` + scheme + ` $TOKEN"`)
+	}
+	for _, name := range sortedKeys(s.cfg.header) {
+		v := strings.ToUpper(strings.NewReplacer("-", "_").Replace(name))
+		b.WriteString(` -H "` + name + `: $` + v + `"`)
+	}
+	b.WriteString(" " + shellQuote(url))
+	return b.String()
+}
+
+// shellQuote quotes a word for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // get sends a GET as the Private role.
 func (s *session) get(path string, query ...param) (*exchange, error) {
@@ -442,6 +571,7 @@ func newEvidence(x *exchange, part any, format string, args ...any) Evidence {
 		e.Request = x.method + " " + x.url
 		e.Credentials = x.cred
 		e.Status = x.status
+		e.Curl = x.curl
 		if part == nil {
 			part = x.body
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/internal/mockedit"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
@@ -246,6 +247,39 @@ func brokenVariants() []variant {
 		{name: "a bad _pagination read as 0", check: "bad-input.pagination", wrap: clampParam("_pagination", "0")},
 		{name: "an unknown _orderby field ignored", check: "bad-input.orderby", wrap: clampParam("_orderby", "ModificationTimestamp")},
 
+		{name: "TotalPages one too many when PageSize divides TotalRows", check: "paging.arithmetic", wrap: mockedit.Pagination(func(r *http.Request, p map[string]any) {
+			if rows, size := num(p["TotalRows"]), num(p["PageSize"]); size > 0 && rows%size == 0 {
+				p["TotalPages"] = rows/size + 1
+			}
+		})},
+		{name: "ModificationTimestamp literals read without their zone", check: "filter.complete", wrap: mockedit.Query(func(q url.Values) {
+			if f := q.Get("_filter"); f != "" {
+				q.Set("_filter", literalZone.ReplaceAllString(f, "$1"))
+			}
+		})},
+		{name: "Or and And read left to right", check: "filter.complete", wrap: mockedit.Query(func(q url.Values) {
+			f := q.Get("_filter")
+			if i := strings.LastIndex(f, " And "); i > 0 && strings.Contains(f[:i], " Or ") && !strings.Contains(f, "(") {
+				q.Set("_filter", "("+f[:i]+")"+f[i:])
+			}
+		})},
+		{name: "an empty user agent accepted", check: "auth.user-agent", wrap: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if vs, ok := r.Header["X-Sparkapi-User-Agent"]; ok && strings.TrimSpace(strings.Join(vs, "")) == "" {
+					r.Header.Set("X-SparkApi-User-Agent", "anonymous")
+				}
+				next.ServeHTTP(w, r)
+			})
+		}},
+		{name: "TotalRows ignoring _filter", check: "filter.total-rows", wrap: totalRowsIgnoringFilter},
+		{name: "/export/all leaving out a controlled account's contacts", check: "own-all.controlled", wrap: allWithOwners(privateToken, func(owner string) bool { return owner != downtownID })},
+		{name: "/export/all holding an unrelated account's contacts", check: "own-all.outsider", wrap: allWithOwners("private-mls", func(owner string) bool { return owner == northstarID || underPrairie(owner) })},
+		{name: "own contacts on /export/all with another OwnerId", check: "own-all.subset", wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
+			if strings.HasSuffix(r.URL.Path, "/all") && c["OwnerId"] == prairieID {
+				c["OwnerId"] = downtownID
+			}
+		})},
+
 		// [choice] rules: caught in strict mode only.
 		{name: "403 with code 1403", check: "roles.forbidden-code", strict: true, wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
 			if status == 403 {
@@ -285,6 +319,9 @@ func brokenVariants() []variant {
 			}
 		})},
 		{name: "a bad _limit clamped", check: "bad-input.limit", strict: true, wrap: clampParam("_limit", "10")},
+		{name: "Birthday in a form openapi.yaml does not give", check: "conformance.schema-choices", strict: true, wrap: mockedit.Results(func(r *http.Request, i int, c map[string]any) {
+			c["Birthday"] = "08/17/1988"
+		})},
 		{name: "an unknown _select field ignored", check: "bad-input.select", strict: true, wrap: clampParam("_select", "DisplayName")},
 		{name: "_expand ignored", check: "bad-input.expand", strict: true, wrap: mockedit.Query(func(q url.Values) { q.Del("_expand") })},
 	}
@@ -332,6 +369,13 @@ func TestBrokenVariantsAreCaught(t *testing.T) {
 			if r.Status != contracttest.StatusFailed {
 				t.Errorf("escaped: %s is %s (%s), want failed; failed instead: %v", v.check, r.Status, r.Reason, also)
 				return
+			}
+			for _, e := range r.Evidence {
+				// Each piece of evidence about a request carries it as a ready curl line.
+				if e.Request != "" && (!strings.HasPrefix(e.Curl, "curl ") || strings.Contains(e.Curl, privateToken) ||
+					!strings.Contains(e.Curl, "X-SparkApi-User-Agent") && !strings.Contains(e.Credentials, "no X-SparkApi-User-Agent") || strings.Contains(e.Credentials, "token priv") && !strings.Contains(e.Curl, "$TOKEN")) {
+					t.Errorf("evidence of %s: curl line %q, want a ready command with $TOKEN and the user agent", e.Request, e.Curl)
+				}
 			}
 			t.Logf("caught by %s: %s; also failed: %v", v.check, r.Evidence[0].Message, also)
 		})
@@ -382,6 +426,8 @@ func num(v any) int {
 }
 
 var (
+	// literalZone finds the zone of a datetime literal.
+	literalZone           = regexp.MustCompile(`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(?:Z|[+-]\d\d:?\d\d)`)
 	quotedExportTimestamp = regexp.MustCompile(`"ExportTimestamp":"([^"]*)"`)
 	incrementalFilter     = regexp.MustCompile(`^ModificationTimestamp Gt \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$`)
 )
@@ -496,5 +542,84 @@ func fetchAll(h http.Handler, r *http.Request) []any {
 			return all
 		}
 		all = append(all, env.D.Results...)
+	}
+}
+
+// totalRowsIgnoringFilter answers a filtered request with the Pagination of the whole path.
+func totalRowsIgnoringFilter(next http.Handler) http.Handler {
+	return mockedit.Pagination(func(r *http.Request, p map[string]any) {
+		q := r.URL.Query()
+		if !q.Has("_filter") {
+			return
+		}
+		q.Del("_filter")
+		q.Set("_pagination", "count")
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = q.Encode()
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r2)
+		var env struct {
+			D struct{ Pagination map[string]any }
+		}
+		if json.Unmarshal(rec.Body.Bytes(), &env) == nil && env.D.Pagination != nil {
+			p["TotalRows"], p["TotalPages"] = env.D.Pagination["TotalRows"], env.D.Pagination["TotalPages"]
+		}
+	})(next)
+}
+
+// Accounts of the default fixtures.
+const (
+	prairieID   = "20100412160312774200000000" // Prairie Realty Group: privateToken's account
+	downtownID  = "20100603143005118830000000" // Prairie Realty Downtown, under it
+	northstarID = "20100830134527790660000000" // Northstar Homes, not under it
+)
+
+// underPrairie says whether an account is Prairie Realty Group or under its control.
+func underPrairie(id string) bool {
+	tree, err := fixtures.Default()
+	if err != nil {
+		panic(err)
+	}
+	parent := map[string]string{}
+	for _, a := range tree.Accounts {
+		parent[a.ID] = a.ParentID
+	}
+	for ; id != ""; id = parent[id] {
+		if id == prairieID {
+			return true
+		}
+	}
+	return false
+}
+
+// allWithOwners answers privateToken's /export/all as the token as sees it, kept to the
+// contacts whose owner keep accepts: a server whose idea of "under control" is wrong. The
+// mock's own filter does it, so Pagination stays consistent.
+func allWithOwners(as string, keep func(owner string) bool) func(http.Handler) http.Handler {
+	tree, err := fixtures.Default()
+	if err != nil {
+		panic(err)
+	}
+	var owners []string
+	for _, a := range tree.Accounts {
+		if keep(a.ID) {
+			owners = append(owners, "'"+a.ID+"'")
+		}
+	}
+	only := "OwnerId Eq " + strings.Join(owners, ",")
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/all") && r.Header.Get("Authorization") == "OAuth "+privateToken {
+				r.Header.Set("Authorization", "OAuth "+as)
+				q := r.URL.Query()
+				if f := q.Get("_filter"); f != "" {
+					q.Set("_filter", "("+f+") And "+only)
+				} else {
+					q.Set("_filter", only)
+				}
+				r.URL.RawQuery = q.Encode()
+			}
+			next.ServeHTTP(w, r)
+		})
 	}
 }

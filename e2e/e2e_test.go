@@ -23,7 +23,7 @@ var frozen = time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC)
 
 // allTokens are tokens of the default fixtures for every role; private is set per run.
 func allTokens(private string) map[contracttest.Role]string {
-	return map[contracttest.Role]string{
+	tokens := map[contracttest.Role]string{
 		contracttest.RolePrivate:  private,
 		contracttest.RoleIDX:      "idx-member-avery",
 		contracttest.RolePublic:   "public-member-avery",
@@ -32,7 +32,19 @@ func allTokens(private string) map[contracttest.Role]string {
 		contracttest.RoleExpired:  "expired-member-brooke",
 		contracttest.RoleDisabled: "disabled-office-lakeshore",
 	}
+	if private == privateToken {
+		// Prairie Realty Group controls Prairie Realty Downtown, not Northstar Homes.
+		tokens[contracttest.RoleControlled] = controlledToken
+		tokens[contracttest.RoleOutsider] = outsiderToken
+	}
+	return tokens
 }
+
+// Tokens of accounts privateToken's does and does not control.
+const (
+	controlledToken = "private-office-downtown"
+	outsiderToken   = "private-company-northstar"
+)
 
 // newMock returns the mock as an http.Handler; clock nil is the wall clock.
 func newMock(t testing.TB, seed int64, clock func() time.Time) http.Handler {

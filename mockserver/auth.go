@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -90,7 +91,11 @@ func requireRole(role fixtures.Role) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			tok := stateOf(c).token
 			if tok.Role != role {
-				return sparkmock.Errorf(sparkmock.CodeRole, "The %s role may not read %s: only the %s role may", tok.Role, c.Request().URL.Path, role)
+				err := sparkmock.Errorf(sparkmock.CodeRole, "The %s role may not read %s: only the %s role may", tok.Role, c.Request().URL.Path, role)
+				if stateOf(c).variants.has(vForbiddenCode) {
+					err.Code = http.StatusForbidden
+				}
+				return err
 			}
 			return next(c)
 		}
@@ -102,6 +107,11 @@ func requireRole(role fixtures.Role) echo.MiddlewareFunc {
 func methodNotAllowed(allow string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		return sparkmock.Errorf(sparkmock.CodeMethodNotAllowed, "Method Not Allowed: %s %s (only %s)", r.Method, r.URL.Path, allow).WithHeader("Allow", allow)
+		err := sparkmock.Errorf(sparkmock.CodeMethodNotAllowed, "Method Not Allowed: %s %s (only %s)", r.Method, r.URL.Path, allow)
+		if stateOf(c).variants.has(vMethodCode) {
+			err.Code = 1405
+			return err.WithHeader("Allow", allow+", HEAD")
+		}
+		return err.WithHeader("Allow", allow)
 	}
 }

@@ -13,7 +13,7 @@ import (
 // CORSAllowHeaders are the request headers a page on another origin may send: what a Spark
 // client sends, plus the mock-only headers and the request id.
 var CORSAllowHeaders = []string{
-	echo.HeaderAuthorization, userAgentHeader, MockNowHeader, ScenarioHeader,
+	echo.HeaderAuthorization, userAgentHeader, MockNowHeader, ScenarioHeader, VariantHeader,
 	echo.HeaderContentType, RequestIDHeader,
 }
 

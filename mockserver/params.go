@@ -52,7 +52,7 @@ func badParam(format string, args ...any) *sparkmock.Error {
 
 // parseQuery reads the standard parameters. path names the endpoint in messages; all says
 // whether it is /export/all (max _limit 25) or /export (100).
-func parseQuery(values url.Values, path string, all bool, fields *fieldSet) (*exportQuery, error) {
+func parseQuery(values url.Values, path string, all bool, fields *fieldSet, variants variantSet) (*exportQuery, error) {
 	q := &exportQuery{limit: defaultLimit, page: 1}
 	for name, vs := range values {
 		if !standardParams[name] {
@@ -66,7 +66,7 @@ func parseQuery(values url.Values, path string, all bool, fields *fieldSet) (*ex
 			return nil, badParam("%s is %d bytes long; at most %d", name, len(vs[0]), maxParamValue)
 		}
 	}
-	if _, ok := values["_expand"]; ok {
+	if _, ok := values["_expand"]; ok && !variants.has(vExpandIgnored) {
 		// [choice] the export has no expansions.
 		return nil, badParam("_expand is not supported here: contacts export has no expansions")
 	}
@@ -115,8 +115,9 @@ func parseQuery(values url.Values, path string, all bool, fields *fieldSet) (*ex
 			return nil, err
 		}
 	}
+	q.order = variantOrder(q.order, variants)
 	if v, ok := first(values, "_select"); ok {
-		if q.sel, err = parseSelect(v, fields); err != nil {
+		if q.sel, err = parseSelect(v, fields, variants); err != nil {
 			return nil, err
 		}
 	}
@@ -204,19 +205,28 @@ func parseOrder(v string, fields *fieldSet) ([]sortKey, error) {
 }
 
 // selection is the set of members _select keeps, by generator ordinal.
-type selection struct{ bits uint64 }
+type selection struct {
+	bits  uint64
+	exact bool // the select-exact variant: OwnerId only when selected too
+}
 
 func (s *selection) has(f int) bool { return s.bits&(1<<uint(f)) != 0 }
 
-func parseSelect(v string, fields *fieldSet) (*selection, error) {
+func parseSelect(v string, fields *fieldSet, variants variantSet) (*selection, error) {
 	names, err := splitList("_select", v)
 	if err != nil {
 		return nil, err
 	}
 	// [choice] Id and ResourceUri are always returned.
 	sel := &selection{bits: 1<<fID | 1<<fResourceURI}
+	if variants.has(vSelectExact) {
+		sel = &selection{exact: true}
+	}
 	for _, n := range names {
 		if _, ok := fields.kind(n); !ok {
+			if variants.has(vSelectUnknownIgnored) {
+				continue
+			}
 			return nil, badParam("_select: unknown field %q%s", n, suggest(n, fields))
 		}
 		if o, ok := fields.ordinal[n]; ok {

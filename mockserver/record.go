@@ -117,9 +117,16 @@ func (r *record) appendTo(dst []byte, f form, ownerMember []byte, sel *selection
 	first := true
 	for i := 0; i < numFields; i++ {
 		if i == fOwnerID {
-			if f == formAll {
+			switch {
+			case f != formAll:
+			case !sel.exact:
 				// [choice] _select keeps OwnerId on /export/all, as it keeps Id and ResourceUri.
 				dst = append(dst, ownerMember...) // begins with a comma; Id always precedes it
+			case sel.has(fOwnerID) && first:
+				dst = append(dst, ownerMember[1:]...)
+				first = false
+			case sel.has(fOwnerID):
+				dst = append(dst, ownerMember...)
 			}
 			continue
 		}

@@ -27,12 +27,13 @@ func chain(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
 func (s *Server) routes(e *echo.Echo) {
 	e.Use(logRequests(s.log))
 	e.Use(s.metrics.measure())
+	e.Use(selectVariants(s.variants))
 	cors := newCORSPolicy(s.cfg.CORSOrigins, s.cfg.CORSMock)
 	if len(s.cfg.CORSOrigins) > 0 {
 		e.Use(corsHeaders(cors)) // outside validation: its 500 is readable cross-origin too
 	}
 	if s.validate != nil {
-		e.Use(validateResponses(s.validate, s.log, s.metrics))
+		e.Use(validateResponses(s.validate, s.validateDoc, s.log, s.metrics))
 	}
 	if len(s.cfg.CORSOrigins) > 0 {
 		e.Use(corsPreflights(cors)) // inside validation: preflights are validated too
@@ -55,6 +56,7 @@ func (s *Server) routes(e *echo.Echo) {
 	exportChain = append(exportChain,
 		requireRole(fixtures.Private),
 		requestClock(s.clock),
+		clampLimit(s.apiPrefix+"/contacts/export/all"),
 		validateRequests(s.requests),
 		refuseTooManyContacts(s), // after requestClock: it reads the request's time
 	)
@@ -65,9 +67,14 @@ func (s *Server) routes(e *echo.Echo) {
 		{s.apiPrefix + "/contacts/export", false},
 		{s.apiPrefix + "/contacts/export/all", true},
 	} {
-		e.GET(r.path, chain(handleExport(s, r.all), exportChain...))
+		get := chain(handleExport(s, r.all), exportChain...)
+		e.GET(r.path, get)
 		for _, m := range notAllowed {
-			e.Add(m, r.path, methodNotAllowed(http.MethodGet))
+			h := chain(methodNotAllowed(http.MethodGet), authenticateWritesFirst(tree, s.sessions))
+			if m == http.MethodHead {
+				h = headAsGetUnderMethodCode(get, h)
+			}
+			e.Add(m, r.path, h)
 		}
 	}
 

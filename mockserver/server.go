@@ -81,6 +81,9 @@ type Config struct {
 	RateLimitClock func() time.Time
 	// Sleep waits for latencies; nil means a real timer. Tests pass one that does not sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Variants switch [choice]s to other legal behaviours on every request that does not
+	// send X-Mock-Variant (names from Variants; each may be a comma list).
+	Variants []string
 }
 
 // DefaultConfig returns the configuration of `mockserver` without flags.
@@ -97,22 +100,26 @@ func DefaultCORSOrigins() []string {
 
 // Server is the mock: an http.Handler serving the contract.
 type Server struct {
-	cfg       Config
-	given     Config // cfg as New got it, before defaults
-	log       *slog.Logger
-	echo      *echo.Echo
-	fields    *fieldSet
-	validate  *validator // nil when response validation is off
-	requests  *validator // request validation is always on
-	apiPrefix string
-	clock     func() time.Time
-	queries   queryCache
-	sessions  *sessions
-	limiter   *rateLimiter // nil without rate limits
-	sleep     sleepFunc
-	metrics   *metrics
-	ready     atomic.Bool
-	data      atomic.Pointer[world]
+	cfg      Config
+	given    Config // cfg as New got it, before defaults
+	log      *slog.Logger
+	echo     *echo.Echo
+	fields   *fieldSet
+	validate *validator // nil when response validation is off
+	// validateDoc validates the answers of a request with variants: against the documented
+	// view of the spec, which every legal variant meets (the full spec is the default's).
+	validateDoc *validator
+	variants    variantSet // the server's default variants
+	requests    *validator // request validation is always on
+	apiPrefix   string
+	clock       func() time.Time
+	queries     queryCache
+	sessions    *sessions
+	limiter     *rateLimiter // nil without rate limits
+	sleep       sleepFunc
+	metrics     *metrics
+	ready       atomic.Bool
+	data        atomic.Pointer[world]
 }
 
 // world is the data the server answers from; it is swapped as a whole on reload.
@@ -173,6 +180,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
+	variants, err := parseVariants(cfg.Variants...)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
 	if l := cfg.RateLimits; l != nil && (l.IDX <= 0 || l.Other <= 0 || l.Window <= 0) {
 		return nil, fmt.Errorf("mockserver: rate limits must be positive, got %+v", *l)
 	}
@@ -203,8 +214,16 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.limiter = newRateLimiter(*cfg.RateLimits, rc)
 	}
+	s.variants = variants
 	if cfg.ValidateResponses {
 		s.validate = v
+		documented, err := sparkmock.Documented(cfg.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+		if s.validateDoc, err = newValidator(documented); err != nil {
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
 	}
 	st, err := s.newStore(cfg.Tree)
 	if err != nil {

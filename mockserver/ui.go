@@ -117,6 +117,10 @@ type infoView struct {
 	// Version is the build's short version (v1.2.0, devel+abc1234); Build says the rest.
 	Version string       `json:"Version"`
 	Build   version.Info `json:"Build"`
+	// Variants are every legal variant a request may ask for with X-Mock-Variant;
+	// DefaultVariants those the server applies to requests that do not.
+	Variants        []Variant `json:"Variants"`
+	DefaultVariants []string  `json:"DefaultVariants"`
 }
 
 // handleInfo tells a person (and the page at /) what this server is and runs with: the seed,
@@ -160,9 +164,11 @@ func handleInfo(s *Server) echo.HandlerFunc {
 			Tokens:            len(w.tree.Tokens),
 			ValidateResponses: s.validate != nil,
 			CORSOrigins:       origins,
-			MockHeaders:       []string{MockNowHeader, ScenarioHeader},
+			MockHeaders:       []string{MockNowHeader, ScenarioHeader, VariantHeader},
 			Scenarios:         ScenarioNames,
 			Scenario:          s.cfg.Scenario.String(),
+			Variants:          Variants(),
+			DefaultVariants:   s.variants.names(),
 		}
 		b, err := json.Marshal(out)
 		if err != nil {

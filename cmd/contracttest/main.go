@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -21,7 +22,8 @@ func main() {
 		if errors.As(err, &ee) && ee.err == nil {
 			os.Exit(ee.code) // the report already said it
 		}
-		fmt.Fprintln(os.Stderr, "contracttest:", err)
+		// One line, said once: the library's errors carry the program's name already.
+		fmt.Fprintln(os.Stderr, "contracttest:", strings.TrimPrefix(err.Error(), "contracttest: "))
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)
 		}

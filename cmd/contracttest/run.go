@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -157,7 +158,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.baseURL, "base-url", "", "the service to check, without /v1: https://sparkapi.com, http://127.0.0.1:8080 (required)")
-	fs.Var(tokenFlag{o}, "token", "`ROLE=TOKEN`, repeatable; roles: private (needed by most checks), idx, public, vow, portal, expired, disabled.\n\tPrefer the environment twin for real tokens: command lines show in process lists")
+	fs.Var(tokenFlag{o}, "token", "`ROLE=TOKEN`, repeatable; roles: private (needed by most checks), idx, public, vow, portal, expired, disabled;\n\tcontrolled (an account the private one controls) and outsider (one it does not) for the own-all checks.\n\tPrefer the environment twin for real tokens: command lines show in process lists")
 	fs.StringVar(&o.userAgent, "user-agent", "sparkmock-contracttest/"+version.Get().Short(), "X-SparkApi-User-Agent to send")
 	fs.Var(headerFlag{o}, "header", "`NAME=VALUE` sent on every request, repeatable (e.g. X-Mock-Now=2026-01-31T12:00:00Z for sparkmock)")
 	fs.BoolVar(&o.strict, "strict", false, "also run the [choice] checks: rules the documentation leaves open and the mock decides (not for the real Spark API)")
@@ -316,6 +317,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if toStdout > 1 {
 		return usageError("%d reports to stdout: give each -format but one its -out FILE", toStdout)
 	}
+	// A report that cannot be written is known before the first request, not after the run.
+	for _, out := range o.outputs {
+		if out.file == "" {
+			continue
+		}
+		if err := writable(out.file); err != nil {
+			return usageError("-out %s: %v", out.file, err)
+		}
+	}
 	loc, err := time.LoadLocation(o.timezone)
 	if err != nil {
 		return usageError("-timezone %q: %v", o.timezone, err)
@@ -362,6 +372,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return &exitError{code: exitCouldntRun}
 	}
 	return nil
+}
+
+// writable says whether a report file can be written, without creating or truncating it: an
+// existing file is opened for writing, a new one's directory gets a probe file.
+func writable(file string) error {
+	if f, err := os.OpenFile(file, os.O_WRONLY, 0); err == nil {
+		return f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	probe, err := os.CreateTemp(filepath.Dir(file), ".contracttest-probe-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create a file in %s: %w", filepath.Dir(file), err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 func writeReport(out output, rep *contracttest.Report, stdout io.Writer) error {

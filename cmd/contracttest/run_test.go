@@ -6,16 +6,20 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"flag"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/readmeblock"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -41,7 +45,7 @@ func mock(t *testing.T, wrap func(http.Handler) http.Handler) string {
 var tokenFlags = []string{
 	"-token", "private=private-company-prairie", "-token", "idx=idx-member-avery", "-token", "public=public-member-avery",
 	"-token", "vow=vow-member-avery", "-token", "portal=portal-member-avery", "-token", "expired=expired-member-brooke",
-	"-token", "disabled=disabled-office-lakeshore",
+	"-token", "disabled=disabled-office-lakeshore", "-token", "controlled=private-office-downtown", "-token", "outsider=private-company-northstar",
 }
 
 // result is what one run of the command gave.
@@ -150,6 +154,10 @@ func TestCouldNotRun(t *testing.T) {
 	if !strings.Contains(r.err.Error(), "could not be checked") {
 		t.Errorf("got %q, want it to say the target could not be checked", r.err)
 	}
+	// One clean line: the URL once, the cause once.
+	if msg := r.err.Error(); strings.Count(msg, url) != 1 || strings.Count(msg, "contracttest:") > 1 || !strings.Contains(msg, "connection refused") {
+		t.Errorf("got %q, want one line naming the URL once and the cause", msg)
+	}
 }
 
 // TestPassesAgainstTheMock runs the command against the mock, strict, with every format:
@@ -164,7 +172,8 @@ func TestPassesAgainstTheMock(t *testing.T) {
 	if r.code != exitPassed {
 		t.Fatalf("got exit %d (%v), want 0; stdout:\n%s", r.code, r.err, r.stdout)
 	}
-	if !strings.Contains(r.stdout, "PASS: 55 checks, 55 passed, 0 failed, 0 skipped, 0 errored") {
+	n := len(contracttest.Checks())
+	if !strings.Contains(r.stdout, fmt.Sprintf("PASS: %d checks, %d passed, 0 failed, 0 skipped, 0 errored", n, n)) {
 		t.Errorf("stdout does not end with the totals:\n%s", r.stdout)
 	}
 	for _, tok := range []string{"private-company-prairie", "idx-member-avery", "expired-member-brooke"} {
@@ -177,8 +186,8 @@ func TestPassesAgainstTheMock(t *testing.T) {
 		Failures int `xml:"failures,attr"`
 	}
 	readInto(t, xmlFile, func(b []byte) error { return xml.Unmarshal(b, &junit) })
-	if junit.Tests != 55 || junit.Failures != 0 {
-		t.Errorf("JUnit: got %d tests, %d failures; want 55, 0", junit.Tests, junit.Failures)
+	if junit.Tests != n || junit.Failures != 0 {
+		t.Errorf("JUnit: got %d tests, %d failures; want %d, 0", junit.Tests, junit.Failures, n)
 	}
 	var js struct{ Verdict string }
 	readInto(t, jsonFile, func(b []byte) error { return json.Unmarshal(b, &js) })
@@ -186,7 +195,7 @@ func TestPassesAgainstTheMock(t *testing.T) {
 		t.Errorf("JSON: got verdict %q, want PASS", js.Verdict)
 	}
 	readInto(t, htmlFile, func(b []byte) error {
-		if !bytes.HasPrefix(b, []byte("<!DOCTYPE html>")) || !bytes.Contains(b, []byte("PASS: 55 checks")) {
+		if !bytes.HasPrefix(b, []byte("<!DOCTYPE html>")) || !bytes.Contains(b, []byte(fmt.Sprintf("PASS: %d checks", n))) {
 			return errors.New("not the HTML report")
 		}
 		return nil
@@ -285,17 +294,6 @@ func TestReadOnlyFlag(t *testing.T) {
 	}
 }
 
-// TestUnwritableReportExitsThree: a report that cannot be written is a run that could not
-// deliver its result.
-func TestUnwritableReportExitsThree(t *testing.T) {
-	url := mock(t, nil)
-	r := runCmd(t, nil, "-base-url", url, "-token", "private=private-member-avery", "-run", `^auth\.no-credentials$`,
-		"-format", "junit", "-out", filepath.Join(t.TempDir(), "missing-dir", "r.xml"))
-	if r.code != exitCouldntRun {
-		t.Fatalf("got exit %d (%v), want %d", r.code, r.err, exitCouldntRun)
-	}
-}
-
 // TestUnfinishedCheckExitsThree: a check whose request times out errors, and the run exits 3.
 func TestUnfinishedCheckExitsThree(t *testing.T) {
 	url := mock(t, func(next http.Handler) http.Handler {
@@ -314,4 +312,69 @@ func TestUnfinishedCheckExitsThree(t *testing.T) {
 	if !strings.Contains(r.stdout, "ERROR paging.limit") {
 		t.Errorf("the report does not show the check as errored:\n%s", r.stdout)
 	}
+}
+
+// TestFailFast: what stops a run says so at once, before the checks, in one line.
+func TestFailFast(t *testing.T) {
+	var requests atomic.Int64
+	count := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			next.ServeHTTP(w, r)
+		})
+	}
+	url := mock(t, count)
+	dir := t.TempDir()
+	tests := []struct {
+		name        string
+		args        []string
+		code        int
+		want        []string
+		maxRequests int64
+	}{
+		{name: "a rejected private token", args: []string{"-token", "private=expired-member-brooke"}, code: exitCouldntRun,
+			want: []string{"the private token was rejected: 401, code 1020 ("}, maxRequests: 2},
+		{name: "a token of a role that may not read", args: []string{"-token", "private=idx-member-avery"}, code: exitCouldntRun,
+			want: []string{"the private token was rejected: 403, code 1500"}, maxRequests: 2},
+		{name: "an unwritable -out", args: []string{"-token", "private=private-mls", "-format", "json", "-out", filepath.Join(dir, "no", "such", "dir", "r.json")},
+			code: exitUsage, want: []string{"-out", "cannot create a file"}, maxRequests: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := requests.Load()
+			r := runCmd(t, nil, append([]string{"-base-url", url}, tc.args...)...)
+			if r.code != tc.code {
+				t.Fatalf("got exit %d (%v), want %d", r.code, r.err, tc.code)
+			}
+			msg := r.err.Error()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("got %q, want it to say %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "\n") || strings.Contains(msg, "expired-member-brooke") {
+				t.Errorf("got %q, want one line, the token masked", msg)
+			}
+			if n := requests.Load() - before; n > tc.maxRequests {
+				t.Errorf("%d requests before stopping, want at most %d", n, tc.maxRequests)
+			}
+		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the check list in README.md from -list")
+
+// The README's check list sits between these markers, generated from -list.
+const (
+	listBegin = "<!-- contracttest -list: generated, refresh with go test ./cmd/contracttest -update -->\n"
+	listEnd   = "<!-- end of contracttest -list -->\n"
+)
+
+// TestReadmeCheckListIsGenerated keeps README.md's check list what -list prints.
+func TestReadmeCheckListIsGenerated(t *testing.T) {
+	var out bytes.Buffer
+	if err := list(&out, nil); err != nil {
+		t.Fatal(err)
+	}
+	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), listBegin, listEnd, "```text\n"+out.String()+"```\n", *update)
 }

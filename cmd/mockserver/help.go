@@ -33,6 +33,8 @@ var flagGroups = map[string]string{
 	"validate-responses":    "mock",
 	"scenario":              "mock",
 	"latency":               "mock",
+	"variant":               "mock",
+	"list-variants":         "mock",
 	"rate-limit":            "mock",
 	"rate-limit-idx":        "mock",
 	"rate-limit-other":      "mock",

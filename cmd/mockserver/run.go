@@ -70,6 +70,8 @@ type options struct {
 	corsOrigins       string
 	version           bool
 	probe             string
+	variants          listFlag
+	listVariants      bool
 
 	// The validating proxy (proxy.go).
 	upstream        string
@@ -126,6 +128,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins(), ","), "comma-separated `origins` whose pages may call the API from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
 	fs.BoolVar(&o.corsMock, "cors-mock", false, "share /_mock/* (the accounts and their tokens) with the -cors-origins too, not only the API")
 	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
+	fs.Var(&o.variants, "variant", "switch a [choice] to another legal `behaviour` on every request (repeatable, or a comma list; X-Mock-Variant overrides it per request): see -list-variants")
+	fs.BoolVar(&o.listVariants, "list-variants", false, "print every variant (name, the contract suite's check it flips, what it does), tab-separated, and exit")
 	fs.StringVar(&o.latency, "latency", "", "add latency to every request: a `duration` (20ms) or a range (20ms-200ms), the same for the same request")
 	fs.BoolVar(&o.rateLimit, "rate-limit", false, "enforce Spark's public rate limits per key (429, code 1550, Retry-After)")
 	fs.IntVar(&o.rateLimitIDX, "rate-limit-idx", mockserver.SparkRateLimits.IDX, "with -rate-limit: requests per window for IDX keys")
@@ -181,6 +185,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	if envErr != nil {
 		return nil, envErr
 	}
+	o.variants.fromEnv = len(o.variants.values) > 0 // a -variant on the command line replaces them
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stderr, fs)
@@ -235,6 +240,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		_, err := stdout.Write(fixtures.DefaultYAML())
 		return err
 	}
+	if o.listVariants {
+		for _, v := range mockserver.Variants() {
+			fmt.Fprintf(stdout, "%s\t%s\t%s\n", v.Name, v.Check, v.Description)
+		}
+		return nil
+	}
 	// Log lines go out at most 100 ms late: a write system call per request would cost a
 	// busy mock more than the rest of the request.
 	logOut := newLogWriter(stderr, 64<<10, 100*time.Millisecond)
@@ -281,6 +292,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cfg.Scenario, err = mockserver.ParseScenario(o.scenario); err != nil {
 		return usageError("-scenario %q: one of %s", o.scenario, strings.Join(mockserver.ScenarioNames, ", "))
 	}
+	if err := mockserver.CheckVariants(o.variants.values...); err != nil {
+		return usageError("-variant: %v", err)
+	}
+	cfg.Variants = o.variants.values
 	if cfg.Latency, err = mockserver.ParseLatency(o.latency); err != nil {
 		return usageError("-latency: %v", err)
 	}
@@ -479,4 +494,21 @@ func firstPrivate(tree *fixtures.Tree) string {
 		}
 	}
 	return "<token>"
+}
+
+// listFlag is a repeatable flag whose values may also be comma lists. Values from the
+// environment are replaced, not extended, by the first one on the command line.
+type listFlag struct {
+	values  []string
+	fromEnv bool
+}
+
+func (l *listFlag) String() string { return strings.Join(l.values, ",") }
+
+func (l *listFlag) Set(v string) error {
+	if l.fromEnv {
+		l.values, l.fromEnv = nil, false
+	}
+	l.values = append(l.values, v)
+	return nil
 }

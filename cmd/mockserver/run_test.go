@@ -2,19 +2,25 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sparkmock/sparkmock/internal/readmeblock"
+	"github.com/sparkmock/sparkmock/mockserver"
 )
 
 // start runs the program on 127.0.0.1:0 and returns its URL once /healthz answers.
@@ -146,6 +152,8 @@ func TestBadUsageExitsTwo(t *testing.T) {
 		{name: "unknown flag", args: []string{"-colour"}, want: []string{"colour"}},
 		{name: "stray argument", args: []string{"serve"}, want: []string{"unexpected arguments"}},
 		{name: "bad env", env: map[string]string{"SPARKMOCK_SEED": "many"}, want: []string{"SPARKMOCK_SEED"}},
+		{name: "unknown variant", args: []string{"-variant", "limit-clamp", "-variant", "nope"}, want: []string{"-variant", `"nope"`, "limit-clamp"}},
+		{name: "unknown variant in env", env: map[string]string{"SPARKMOCK_VARIANT": "select-exact,nope"}, want: []string{`"nope"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -295,4 +303,63 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	if r.err != nil || r.status != 200 {
 		t.Fatalf("the request in flight got %d, %v; want its 200", r.status, r.err)
 	}
+}
+
+// TestListVariants: one line a variant, NAME<TAB>CHECK-ID<TAB>description, in the table's order.
+func TestListVariants(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"mockserver", "-list-variants"}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for _, v := range mockserver.Variants() {
+		fmt.Fprintf(&want, "%s\t%s\t%s\n", v.Name, v.Check, v.Description)
+	}
+	if out.String() != want.String() {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want.String())
+	}
+}
+
+// TestVariantFlagAndEnv: -variant is repeatable, SPARKMOCK_VARIANT a comma list, and a
+// -variant on the command line replaces the environment's.
+func TestVariantFlagAndEnv(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{name: "repeated flag", args: []string{"-variant", "limit-clamp", "-variant", "select-exact,past-end-400"}, want: []string{"limit-clamp", "select-exact,past-end-400"}},
+		{name: "env", env: map[string]string{"SPARKMOCK_VARIANT": "limit-clamp,select-exact"}, want: []string{"limit-clamp,select-exact"}},
+		{name: "flag wins over env", args: []string{"-variant", "past-end-400"}, env: map[string]string{"SPARKMOCK_VARIANT": "limit-clamp"}, want: []string{"past-end-400"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := parseFlags(append([]string{"mockserver"}, tt.args...), func(k string) string { return tt.env[k] }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := o.variants.values; !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the variant list in README.md from -list-variants")
+
+// The README's variant list sits between these markers, generated from -list-variants.
+const (
+	variantsBegin = "<!-- mockserver -list-variants: generated, refresh with go test ./cmd/mockserver -update -->\n"
+	variantsEnd   = "<!-- end of mockserver -list-variants -->\n"
+)
+
+// TestReadmeVariantListIsGenerated keeps README.md's variant table what -list-variants prints.
+func TestReadmeVariantListIsGenerated(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("| Variant | Flips (`-strict` fails) | What the mock then does |\n|---|---|---|\n")
+	for _, v := range mockserver.Variants() {
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", v.Name, v.Check, v.Description)
+	}
+	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), variantsBegin, variantsEnd, b.String(), *update)
 }

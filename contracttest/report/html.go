@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"html/template"
 	"io"
 	"strings"
@@ -11,7 +13,9 @@ import (
 
 // htmlPage is what the template shows.
 type htmlPage struct {
-	R        *contracttest.Report
+	R *contracttest.Report
+	// Failures are the failed and errored checks, shown first with their evidence.
+	Failures []contracttest.Result
 	Verdict  string
 	Totals   contracttest.Totals
 	Started  string
@@ -55,6 +59,7 @@ func HTML(w io.Writer, r *contracttest.Report) error {
 				hg.Results = append(hg.Results, res)
 				if res.Status == contracttest.StatusFailed || res.Status == contracttest.StatusErrored {
 					hg.Failed++
+					p.Failures = append(p.Failures, res)
 				}
 			}
 		}
@@ -96,6 +101,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.25em .5em;border-bottom:1px solid #ddd;vertical-align:top}
+table.checks{table-layout:fixed}table.checks col.s{width:5em}table.checks col.id{width:17em}table.checks col.src{width:6em}
+table.checks td{overflow-wrap:anywhere}
 code,pre{font:12px/1.35 ui-monospace,monospace}pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.4em;margin:.2em 0}
 .s{font-weight:bold;white-space:nowrap}.passed,.ok{color:#176f2c}.failed,.errored,.bad{color:#b00020}.skipped,.na{color:#777}
 .verdict{font-size:1.2em;font-weight:bold}.src{color:#555;white-space:nowrap}
@@ -113,20 +120,36 @@ details>summary{cursor:pointer}
 <tr><th>Headers</th><td colspan="3">{{range .R.Headers}}<code>{{.}}</code> {{end}}</td></tr>
 {{- end}}
 </table>
-{{range .Groups}}
-<h2>{{.Name}}{{if .Failed}} <span class="failed">({{.Failed}} failed)</span>{{end}}</h2>
-<table>
-{{- range .Results}}
-<tr><td class="s {{lower .Status}}">{{label .Status}}</td><td><code>{{.ID}}</code></td><td class="src">[{{.Source}}]</td><td>{{.Description}}
+{{- if .Failures}}
+<h2 class="failed">Failures</h2>
+<table class="checks"><colgroup><col class="s"><col class="id"><col class="src"><col></colgroup>
+{{- range .Failures}}
+<tr id="f-{{.ID}}"><td class="s {{lower .Status}}">{{label .Status}}</td><td><code>{{.ID}}</code></td><td class="src">[{{.Source}}]</td><td>{{.Description}}
 {{- if eq (lower .Status) "failed"}}
 <details open><summary>{{len .Evidence}} piece(s) of evidence{{if .Omitted}}, {{.Omitted}} more not shown{{end}}</summary>
 {{- range .Evidence}}
 <p>{{.Message}}</p>
 {{- if .Request}}<pre>{{.Request}}{{if .Credentials}} ({{.Credentials}}){{end}}{{if .Status}} → {{.Status}}{{end}}</pre>{{end}}
+{{- if .Curl}}<pre>{{.Curl}}</pre>{{end}}
 {{- if .Body}}<pre>{{.Body}}</pre>{{end}}
 {{- end}}
 {{- if .Reason}}<p>{{.Reason}}</p>{{end}}
 </details>
+{{- else if .Reason}}<p>{{.Reason}}</p>
+{{- end}}
+</td></tr>
+{{- end}}
+</table>
+{{- end}}
+{{range .Groups}}
+<h2>{{.Name}}{{if .Failed}} <span class="failed">({{.Failed}} failed)</span>{{end}}</h2>
+<table class="checks"><colgroup><col class="s"><col class="id"><col class="src"><col></colgroup>
+{{- range .Results}}
+<tr><td class="s {{lower .Status}}">{{label .Status}}</td><td><code>{{.ID}}</code></td><td class="src">[{{.Source}}]</td><td>{{.Description}}
+{{- if eq (lower .Status) "failed"}}
+<p><a href="#f-{{.ID}}">the evidence, under Failures</a></p>
+{{- else if eq (lower .Status) "errored"}}
+<p><a href="#f-{{.ID}}">why, under Failures</a></p>
 {{- else if .Reason}}
 <details{{if ne (lower .Status) "passed"}} open{{end}}><summary>{{if eq (lower .Status) "passed"}}covered{{else}}why{{end}}</summary><p>{{.Reason}}</p></details>
 {{- end}}
@@ -159,10 +182,25 @@ func printableCopy(r *contracttest.Report) *contracttest.Report {
 		ev := make([]contracttest.Evidence, len(res.Evidence))
 		for j, e := range res.Evidence {
 			ev[j] = contracttest.Evidence{Request: printable(e.Request), Credentials: printable(e.Credentials), Status: e.Status,
-				Body: printable(e.Body), Message: printable(e.Message)}
+				Body: prettyJSON(e.Body), Message: printable(e.Message), Curl: printable(e.Curl)}
 		}
 		res.Evidence = ev
 		c.Results[i] = res
 	}
 	return &c
+}
+
+// prettyJSON indents a body that is whole JSON, for a person to read (each line made
+// printable, the line breaks kept); an excerpt cut short is only made printable.
+func prettyJSON(s string) string {
+	t := strings.TrimSpace(s)
+	var b bytes.Buffer
+	if t == "" || (t[0] != '{' && t[0] != '[') || json.Indent(&b, []byte(t), "", "  ") != nil {
+		return printable(s)
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = printable(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -136,6 +136,9 @@ func evidenceText(res contracttest.Result) string {
 			}
 			b.WriteString("\n")
 		}
+		if e.Curl != "" {
+			fmt.Fprintf(&b, "  %s\n", e.Curl)
+		}
 		if e.Body != "" {
 			fmt.Fprintf(&b, "  body: %s\n", e.Body)
 		}

@@ -41,7 +41,8 @@ func sample() *contracttest.Report {
 				Description: "An unknown token: 401, code 1000, on both paths.", Duration: 30 * time.Millisecond,
 				Evidence: []contracttest.Evidence{
 					{Request: "GET https://spark.example.com/v1/contacts/export", Credentials: "token contracttest-unknown-token-8f3a61c2", Status: 200,
-						Body: `{"D":{"Success":true,"Results":[]}}`, Message: "got 200, want 401 with code 1000"},
+						Body: `{"D":{"Success":true,"Results":[]}}`, Message: "got 200, want 401 with code 1000",
+						Curl: `curl -s -H 'X-SparkApi-User-Agent: sparkmock-contracttest/1.0' -H "Authorization: OAuth $TOKEN" 'https://spark.example.com/v1/contacts/export'`},
 					{Request: "GET https://spark.example.com/v1/contacts/export/all", Credentials: "token contracttest-unknown-token-8f3a61c2", Status: 200,
 						Body: hostile, Message: "got 200, want 401 with code 1000"},
 				}, Omitted: 3},

@@ -51,6 +51,9 @@ func Text(w io.Writer, r *contracttest.Report) error {
 						}
 						p("%s  %s\n", indent, printable(line))
 					}
+					if e.Curl != "" {
+						p("%s  %s\n", indent, printable(e.Curl))
+					}
 					if e.Body != "" {
 						p("%s  body: %s\n", indent, printable(e.Body))
 					}

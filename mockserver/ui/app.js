@@ -109,6 +109,9 @@
     if (info.Scenario) facts.push(["Forced scenario", info.Scenario]);
     const list = clear($("#scenarios"));
     for (const name of info.Scenarios || []) list.append(el("option", { value: name.replace("<duration>", "500ms") }));
+    // The variant picker: X-Mock-Variant on the page's requests (one variant at a time).
+    for (const v of info.Variants || []) $("#p-variant").append(el("option", { value: v.Name, title: `${v.Description} (flips ${v.Check})` }, v.Name));
+    if ((info.DefaultVariants || []).length) facts.push(["Variants", info.DefaultVariants.join(", ")]);
     const dl = clear($("#facts"));
     for (const [k, v] of facts) dl.append(el("div", null, el("dt", null, k), el("dd", null, v)));
   }
@@ -222,6 +225,8 @@
     if (now) headers["X-Mock-Now"] = now;
     const scenario = $("#p-scenario").value.trim();
     if (scenario) headers["X-Mock-Scenario"] = scenario;
+    const variant = $("#p-variant").value;
+    if (variant) headers["X-Mock-Variant"] = variant;
     return { endpoint, params, headers };
   }
   function urlOf(req) {

@@ -21,7 +21,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         put: {
             parameters: {
@@ -32,6 +33,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -39,7 +41,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         post: {
             parameters: {
@@ -50,6 +53,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -57,7 +61,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         delete: {
             parameters: {
@@ -68,6 +73,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -77,7 +83,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         patch: {
             parameters: {
@@ -88,6 +95,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -112,7 +120,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         put: {
             parameters: {
@@ -123,6 +132,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -130,7 +140,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         post: {
             parameters: {
@@ -141,6 +152,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -148,7 +160,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         delete: {
             parameters: {
@@ -159,6 +172,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -168,7 +182,8 @@ export interface paths {
         /**
          * Not implemented; export is read-only.
          * @description POST, PUT, DELETE (documented) and PATCH **[choice]** answer 405 with `Allow: GET`,
-         *     before any authentication **[choice]**.
+         *     before any authentication **[choice]**. Authenticating first (401 for a bad token) is
+         *     as legal an order, and so is another code in the 405 envelope.
          */
         patch: {
             parameters: {
@@ -179,6 +194,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                401: components["responses"]["Unauthorized"];
                 405: components["responses"]["MethodNotAllowed"];
                 500: components["responses"]["InternalError"];
             };
@@ -305,7 +321,8 @@ export interface components {
         /**
          * @description A contact. Confirmed fields first; `MiddleName`, `SecondaryEmail`, `MobilePhoneNumber`,
          *     `Company` and `Birthday` are plausible extras the mock adds **[choice]**. A field a contact
-         *     lacks is left out, never null; real services may add more fields.
+         *     lacks is left out, never null; real services may add more fields. `x-choice` marks what
+         *     the documentation leaves open (the contract suite ignores it unless -strict).
          */
         Contact: {
             Id: components["schemas"]["Id"];
@@ -651,8 +668,11 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description The method the path does support. */
-        Allow: "GET" | "POST" | "DELETE";
+        /**
+         * @description The methods the path does support: `GET` from the mock **[choice]**; a list (`GET, HEAD`)
+         *     is as legal.
+         */
+        Allow: string;
         /** @description Seconds until a request may succeed again. */
         RetryAfter: number;
     };

@@ -1,0 +1,57 @@
+package sparkmock_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	sparkmock "github.com/sparkmock/sparkmock"
+)
+
+// TestDocumentedView: the documented view accepts what only the mock's [choice]s forbid (a
+// contact without Id under _select, an unconfirmed field in another format), rejects what
+// the documentation forbids, and leaves the full spec untouched.
+func TestDocumentedView(t *testing.T) {
+	ctx := context.Background()
+	full, err := sparkmock.LoadSpec(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := sparkmock.Documented(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := func(spec *openapi3.T, name string) *openapi3.Schema {
+		return spec.Components.Schemas[name].Value
+	}
+	for _, tc := range []struct {
+		name      string
+		schema    string
+		value     map[string]any
+		fullValid bool
+		docValid  bool
+	}{
+		{"selected fields only", "Contact", map[string]any{"DisplayName": "A"}, false, true},
+		{"an unconfirmed field in another format", "Contact", map[string]any{"Id": "20120614194913668760000000", "ResourceUri": "/v1/contacts/20120614194913668760000000", "Birthday": "08/17/1988"}, false, true},
+		{"/all without OwnerId under _select", "ContactWithOwner", map[string]any{"DisplayName": "A"}, false, true},
+		{"a confirmed field of the wrong type", "Contact", map[string]any{"Tags": "x"}, false, false},
+		{"a timestamp without offset", "Contact", map[string]any{"ModificationTimestamp": "2012-06-14T14:49:13"}, false, false},
+		{"OwnerId on /export", "OwnContact", map[string]any{"Id": "20120614194913668760000000", "ResourceUri": "/v1/contacts/20120614194913668760000000", "OwnerId": "20120614194913668760000000"}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := item(full, tc.schema).VisitJSON(tc.value); (err == nil) != tc.fullValid {
+				t.Errorf("full view: got %v, want valid=%v", err, tc.fullValid)
+			}
+			if err := item(doc, tc.schema).VisitJSON(tc.value); (err == nil) != tc.docValid {
+				t.Errorf("documented view: got %v, want valid=%v", err, tc.docValid)
+			}
+		})
+	}
+	if _, ok := item(doc, "Contact").Properties["Birthday"]; ok {
+		t.Errorf("documented view still declares Birthday")
+	}
+	if !strings.Contains(strings.Join(item(full, "Contact").Required, ","), "Id") {
+		t.Errorf("the full spec lost Contact.required: %v", item(full, "Contact").Required)
+	}
+}
