@@ -50,7 +50,8 @@ type Config struct {
 	// answer that would take the total past it is a 503 busy. Buffers grow only as bytes
 	// arrive, whatever length an answer announces.
 	MaxBuffered int64
-	// Logger receives one line per violation and per upstream fault; nil discards them.
+	// Logger receives one line per exchange (at info, with its verdict), and one per
+	// violation and per upstream fault (at warn); nil discards them.
 	Logger *slog.Logger
 	// Spec is the contract; nil means the embedded openapi.yaml.
 	Spec *openapi3.T
@@ -318,6 +319,11 @@ const (
 // forward sends a request to the upstream, judges the exchange, and answers the client.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if p.log.Enabled(r.Context(), slog.LevelInfo) {
+		lw := &loggedWriter{ResponseWriter: w}
+		defer p.logExchange(lw, r, start)
+		w = lw
+	}
 	// The exchange does not end with the client's context: net/http cancels that on an EOF
 	// from the client, which a half-closing client sends right after its request.
 	detached, cut := context.WithCancelCause(context.WithoutCancel(r.Context()))
@@ -616,6 +622,55 @@ func (p *Proxy) answer(w http.ResponseWriter, status int, kind, msg string, viol
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
+}
+
+// loggedWriter remembers the status of the answer, for the exchange's log line.
+type loggedWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *loggedWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the connection's own writer.
+func (w *loggedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logExchange writes the one line of an exchange: what was asked (secrets masked), the status
+// the client got and the verdict: "pass", "violations" (each is also logged on its own, at
+// warn, by record) or "fault" (logged by fail).
+func (p *Proxy) logExchange(w *loggedWriter, r *http.Request, start time.Time) {
+	h := w.Header()
+	verdict := "pass"
+	switch {
+	case h.Get(HeaderFault) != "" && h.Get(HeaderFault) != FaultViolations:
+		verdict = "fault"
+	case h.Get(HeaderViolations) != "" && h.Get(HeaderViolations) != "0":
+		verdict = "violations"
+	}
+	path, _ := sparkmock.MaskPath(r.URL.EscapedPath())
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", path),
+	}
+	if r.URL.RawQuery != "" {
+		q, _ := sparkmock.MaskQuery(r.URL.RawQuery)
+		attrs = append(attrs, slog.String("query", q))
+	}
+	attrs = append(attrs,
+		slog.Int("status", w.status),
+		slog.String("verdict", verdict),
+		slog.String("violations", h.Get(HeaderViolations)),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+	)
+	if f := h.Get(HeaderFault); f != "" {
+		attrs = append(attrs, slog.String("fault", f))
+	}
+	p.log.LogAttrs(r.Context(), slog.LevelInfo, "exchange", attrs...)
 }
 
 // record keeps and logs each violation once, with its evidence (tokens masked).
