@@ -6,12 +6,14 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sparkmock/sparkmock/internal/version"
+	"github.com/sparkmock/sparkmock/mockserver"
 )
 
 // testPageLayout: the page reads well in a 1280 px window: the API reference starts with the
@@ -103,6 +105,27 @@ func testPageLayout(t *testing.T, b *browser) {
 	if fit.Window > 1280 || fit.Page > fit.Window || len(fit.Overflowing) > 0 {
 		t.Errorf("at %d px the page is %d px wide; scrolling sideways: %v", fit.Window, fit.Page, fit.Overflowing)
 	}
+
+	// The variant picker: the chosen variant goes with the page's request (and its curl line)
+	// and the answer is the variant's: ModificationTimestamp in UTC with Z.
+	var options int
+	must(t, p.eval(ctx, `document.querySelectorAll("#p-variant option").length`, &options))
+	if want := len(mockserver.Variants()) + 2; options != want {
+		t.Errorf("the variant picker offers %d options, want %d (server default, none, every variant)", options, want)
+	}
+	must(t, p.eval(ctx, `(() => { const s = document.querySelector("#p-variant"); s.value = "timestamps-utc"; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, nil))
+	must(t, p.click(ctx, "#run"))
+	must(t, p.waitFor(ctx, `document.querySelector("#result").dataset.state === "ok" && document.querySelector("#result-raw").textContent.includes("ModificationTimestamp")`))
+	var raw, curl string
+	must(t, p.eval(ctx, `document.querySelector("#result-raw").textContent`, &raw))
+	must(t, p.eval(ctx, `document.querySelector("#ex-curl").textContent`, &curl))
+	if !regexp.MustCompile(`"ModificationTimestamp": ?"[0-9T:.-]+Z"`).MatchString(raw) || regexp.MustCompile(`"ModificationTimestamp": ?"[0-9T:.-]+[+-]\d\d:\d\d"`).MatchString(raw) {
+		t.Errorf("with the timestamps-utc variant picked, the answer's timestamps are not all in UTC: %.400s", raw)
+	}
+	if !strings.Contains(curl, "X-Mock-Variant: timestamps-utc") {
+		t.Errorf("the curl example lacks the picked variant: %s", curl)
+	}
+	must(t, p.eval(ctx, `(() => { const s = document.querySelector("#p-variant"); s.value = ""; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, nil))
 
 	// The section links stay in view at the bottom of the page.
 	var nav struct {
