@@ -2,7 +2,7 @@ package mockserver_test
 
 import (
 	"bytes"
-	"flag"
+	"github.com/sparkmock/sparkmock/internal/golden"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,8 +15,6 @@ import (
 	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // goldenRequests are answers users' snapshot tests depend on: the same version, seed,
 // fixtures, clock and request give these bytes. A change in them (a dependency upgrade that
@@ -78,7 +76,7 @@ func TestGoldenResponses(t *testing.T) {
 			}
 			path := filepath.Join("testdata", "golden", g.name+".json")
 			got := rec.Body.Bytes()
-			if *update {
+			if golden.Update() {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
 				}

@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/sparkmock/sparkmock/internal/golden"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -362,8 +362,6 @@ func TestFailFast(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite the check list in README.md from -list")
-
 // The README's check list sits between these markers, generated from -list.
 const (
 	listBegin = "<!-- contracttest -list: generated, refresh with go test ./cmd/contracttest -update -->\n"
@@ -376,5 +374,5 @@ func TestReadmeCheckListIsGenerated(t *testing.T) {
 	if err := list(&out, nil); err != nil {
 		t.Fatal(err)
 	}
-	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), listBegin, listEnd, "```text\n"+out.String()+"```\n", *update)
+	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), listBegin, listEnd, "```text\n"+out.String()+"```\n", golden.Update())
 }

@@ -8,8 +8,8 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/sparkmock/sparkmock/internal/golden"
 	"io"
 	"net/http"
 	"os"
@@ -346,8 +346,6 @@ func TestVariantFlagAndEnv(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite the variant list in README.md from -list-variants")
-
 // The README's variant list sits between these markers, generated from -list-variants.
 const (
 	variantsBegin = "<!-- mockserver -list-variants: generated, refresh with go test ./cmd/mockserver -update -->\n"
@@ -361,5 +359,5 @@ func TestReadmeVariantListIsGenerated(t *testing.T) {
 	for _, v := range mockserver.Variants() {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", v.Name, v.Check, v.Description)
 	}
-	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), variantsBegin, variantsEnd, b.String(), *update)
+	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), variantsBegin, variantsEnd, b.String(), golden.Update())
 }

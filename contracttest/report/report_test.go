@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
+	"github.com/sparkmock/sparkmock/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +15,6 @@ import (
 	"github.com/sparkmock/sparkmock/contracttest"
 	"github.com/sparkmock/sparkmock/contracttest/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // hostile is evidence a malicious or broken server could send back: markup, a CDATA end,
 // a terminal escape sequence, a NUL, a character XML cannot hold, a bidirectional override.
@@ -83,7 +81,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", tc.file)
-			if *update {
+			if golden.Update() {
 				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
