@@ -288,7 +288,7 @@ func TestIncrementalExport(t *testing.T) {
 	t.Logf("ExportTimestamp at T1: %s; %d of %d contacts changed by T2", stored, len(got), len(after))
 }
 
-// TestZonelessTimeAtTheClockChangeIsTheEarlierInstant backs the README: around the autumn
+// TestZonelessTimeAtTheClockChangeIsTheEarlierInstant backs docs/mockserver.md (incremental export): around the autumn
 // clock change a zone-less time is read as the earlier instant, so an incremental export gets
 // an hour too much rather than too little.
 func TestZonelessTimeAtTheClockChangeIsTheEarlierInstant(t *testing.T) {
