@@ -11,23 +11,19 @@ import (
 	sparkmock "github.com/sparkmock/sparkmock"
 )
 
-// exportTimestampLayout is the seed's form of ExportTimestamp: no zone, the service's zone.
-const exportTimestampLayout = "2006-01-02T15:04:05"
-
 // pageBuffers recycles the buffers pages are rendered into.
 var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 // handleExport serves /contacts/export (all false) and /contacts/export/all (all true).
 func handleExport(s *Server, all bool) echo.HandlerFunc {
-	f := formOwn
-	path := s.apiPrefix + "/contacts/export"
+	f, path := formOwn, sparkmock.PathExport
 	if all {
-		f = formAll
-		path += "/all"
+		f, path = formAll, sparkmock.PathExportAll
 	}
+	paging := s.pagingFor[path]
 	return func(c echo.Context) error {
 		w := s.world()
-		q, err := parseQuery(c.QueryParams(), path, all, s.fields)
+		q, err := parseQuery(c.QueryParams(), path, paging, s.fields)
 		if err != nil {
 			return err
 		}
@@ -92,7 +88,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *exportQuery, now time.Time, page []entry, total int) ([]byte, error) {
 	// [choice] ExportTimestamp is a JSON string: the seed's sample writes it bare, which is not JSON.
 	dst = append(dst, `{"D":{"Success":true,"ExportTimestamp":"`...)
-	dst = now.In(st.loc).AppendFormat(dst, exportTimestampLayout)
+	dst = now.In(st.loc).AppendFormat(dst, sparkmock.ExportTimestampLayout)
 	dst = append(dst, `","Results":[`...)
 	prefixEnd := len(dst)
 	for i, e := range page {

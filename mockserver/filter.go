@@ -245,7 +245,7 @@ func (v recordView) Value(field string) (any, bool) {
 		d, err := time.Parse(time.DateOnly, c.Birthday)
 		return d, err == nil
 	case "ResourceUri":
-		return APIPrefix + "/contacts/" + c.ID, true
+		return sparkmock.PathContact + c.ID, true
 	}
 	if f, ok := fieldIndex[field]; ok {
 		if s, ok := v.r.stringField(f); ok {

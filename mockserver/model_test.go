@@ -126,7 +126,7 @@ func newModel(t testing.TB, tree *fixtures.Tree, seed int64) *model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err := time.LoadLocation(mockserver.DefaultTimezone)
+	loc, err := time.LoadLocation(sparkmock.DefaultZone)
 	if err != nil {
 		t.Fatal(err)
 	}
