@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -34,6 +35,10 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 			return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "Invalid access token")
 		}
 		now := requestTime(c)
+		// A bad _filter is refused before any list is built for the request's time.
+		if err := s.parseFilter(q, now, w.store.loc); err != nil {
+			return err
+		}
 		snap := w.store.snapshot(now)
 		var tl *timedList
 		books := []int{ord}
@@ -64,22 +69,31 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 			page = window[offset:]
 		}
 
-		bp := pageBuffers.Get().(*[]byte)
-		body, err := s.renderPage((*bp)[:0], c, w.store, f, q, now, page, total)
-		*bp = body
-		if err != nil {
-			pageBuffers.Put(bp)
-			return err
-		}
-		if s.validate != nil {
-			// validateResponses compares what goes out with the validated page, then recycles it.
-			st.proof = bp
-			return c.Blob(http.StatusOK, contentTypeJSON, body)
-		}
-		err = c.Blob(http.StatusOK, contentTypeJSON, body)
-		pageBuffers.Put(bp)
+		return s.writePage(c, func(dst []byte) ([]byte, error) {
+			return s.renderPage(dst, c, w.store, f, q, now, page, total)
+		})
+	}
+}
+
+// writePage renders a page into a pooled buffer and writes it as a 200: the one place the
+// buffer leaves its pool and returns to it. With response validation on, render validated the
+// page piece by piece (renderPage), so the buffered response is marked proven when it holds
+// exactly those bytes, and validateResponses does not validate it again.
+func (s *Server) writePage(c echo.Context, render func(dst []byte) ([]byte, error)) error {
+	bp := pageBuffers.Get().(*[]byte)
+	defer pageBuffers.Put(bp)
+	body, err := render((*bp)[:0])
+	*bp = body
+	if err != nil {
 		return err
 	}
+	if err := c.Blob(http.StatusOK, contentTypeJSON, body); err != nil {
+		return err
+	}
+	if bw, ok := c.Response().Writer.(*bufferedWriter); ok && s.validate != nil {
+		bw.proven = bytes.Equal(bw.body.Bytes(), body)
+	}
+	return nil
 }
 
 // renderPage writes the export envelope around the page's contacts. With validation on, it

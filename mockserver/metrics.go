@@ -72,8 +72,8 @@ func (m *metrics) measure() echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			role := "none"
-			if st := stateOf(c); st.hasToken {
-				role = string(st.token.Role)
+			if tok, ok := stateOf(c).tokenOf(); ok {
+				role = string(tok.Role)
 			}
 			path := routeLabel(c)
 			m.requests.WithLabelValues(path, strconv.Itoa(c.Response().Status), role).Inc()

@@ -20,6 +20,7 @@ type exportQuery struct {
 	sel        *selection
 	filter     string
 	hasFilter  bool
+	query      *sparkql.Query // filter parsed, by parseFilter
 }
 
 const (

@@ -91,7 +91,7 @@ func forceScenarios(def Scenario, wait sleepFunc, log *slog.Logger) echo.Middlew
 				}
 			}
 			if sc.Name != "" {
-				stateOf(c).scenario = sc.String()
+				stateOf(c).setScenario(sc.String())
 			}
 			switch sc.Name {
 			case "":
