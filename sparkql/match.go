@@ -494,6 +494,17 @@ func (e *boolEval) eval(r Record) bool {
 	return in == (e.op == Eq)
 }
 
+// timeValue returns the record's time.Time value of field; a missing field or a value of
+// another type is absent.
+func timeValue(r Record, field string) (time.Time, bool) {
+	v, ok := r.Value(field)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, ok := v.(time.Time)
+	return t, ok
+}
+
 // dayEval compares a Date field by calendar day.
 type dayEval struct {
 	field string
@@ -502,11 +513,7 @@ type dayEval struct {
 }
 
 func (e *dayEval) eval(r Record) bool {
-	v, ok := r.Value(e.field)
-	if !ok {
-		return false
-	}
-	t, ok := v.(time.Time)
+	t, ok := timeValue(r, e.field)
 	if !ok {
 		return false
 	}
@@ -573,11 +580,7 @@ type timeEval struct {
 }
 
 func (e *timeEval) eval(r Record) bool {
-	v, ok := r.Value(e.field)
-	if !ok {
-		return false
-	}
-	t, ok := v.(time.Time)
+	t, ok := timeValue(r, e.field)
 	if !ok {
 		return false
 	}
