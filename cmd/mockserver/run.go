@@ -444,7 +444,7 @@ func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options, cacer
 	if cacert != "" {
 		curl += " --cacert " + cacert
 	}
-	fmt.Fprintf(w, "  try: %s -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", curl, firstPrivate(tree), url)
+	fmt.Fprintf(w, "  try: %s -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s%s\n\n", curl, firstPrivate(tree), url, sparkmock.PathExport)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  TOKEN\tROLE\tSTATUS\tACCOUNT")
 	for _, t := range tree.Tokens {
