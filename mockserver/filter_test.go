@@ -133,8 +133,9 @@ func randomFilter(r *rand.Rand, data []map[string]any, depth int) string {
 			other, _ := data[r.Intn(len(data))][field].(string)
 			return field + " Eq " + quote(v) + "," + quote(other)
 		case 4:
-			if len(v) > 2 {
-				return field + " Eq contains(" + quote(v[1:len(v)-1]) + ")"
+			// By runes, not bytes: a name may begin or end with a letter like Ł or é.
+			if rs := []rune(v); len(rs) > 2 {
+				return field + " Eq contains(" + quote(string(rs[1:len(rs)-1])) + ")"
 			}
 		case 5:
 			return "tolower(" + field + ") Eq " + quote(strings.ToLower(v))
