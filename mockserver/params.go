@@ -131,7 +131,7 @@ func first(values url.Values, name string) (string, bool) {
 func intParam(name, v string, lo, hi int, path string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < lo || n > hi || strings.TrimSpace(v) != v {
-		return 0, badParam("%s must be an integer from %d to %d on %s, not %q", name, lo, hi, path, v)
+		return 0, integerRangeError(name, lo, hi, path, v)
 	}
 	return n, nil
 }

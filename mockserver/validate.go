@@ -157,6 +157,12 @@ func (v *validator) validateRequest(ctx context.Context, req *http.Request, m ma
 		if strings.EqualFold(re.Parameter.Name, "X-SparkApi-User-Agent") {
 			return sparkmock.Errorf(sparkmock.CodeUserAgent, "X-SparkApi-User-Agent header is required: name your application, e.g. X-SparkApi-User-Agent: MyCompany-App/1.0")
 		}
+		value := req.URL.Query().Get(re.Parameter.Name)
+		if s := re.Parameter.Schema; re.Parameter.In == openapi3.ParameterInQuery && s != nil && s.Value != nil &&
+			s.Value.Type.Is(openapi3.TypeInteger) && s.Value.Min != nil && s.Value.Max != nil {
+			// One message for every integer out of its range, the one openapi.yaml's example shows.
+			return integerRangeError(re.Parameter.Name, int(*s.Value.Min), int(*s.Value.Max), m.route.Path, value)
+		}
 		reason := re.Reason
 		var se *openapi3.SchemaError
 		var pe *openapi3filter.ParseError
@@ -168,10 +174,15 @@ func (v *validator) validateRequest(ctx context.Context, req *http.Request, m ma
 		case re.Err != nil && reason == "":
 			reason = re.Err.Error()
 		}
-		value := req.URL.Query().Get(re.Parameter.Name)
 		return sparkmock.Errorf(sparkmock.CodeBadParameter, "Invalid %s %q: %s", re.Parameter.Name, value, reason)
 	}
 	return sparkmock.Errorf(sparkmock.CodeBadParameter, "Invalid request: %v", err)
+}
+
+// integerRangeError is the 400/1053 of an integer parameter that is not one, or is out of
+// [lo, hi], on path.
+func integerRangeError(name string, lo, hi int, path, value string) *sparkmock.Error {
+	return sparkmock.Errorf(sparkmock.CodeBadParameter, "%s must be an integer from %d to %d on %s, not %q", name, lo, hi, path, value)
 }
 
 var responseOptions = &openapi3filter.Options{IncludeResponseStatus: true}
