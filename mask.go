@@ -77,7 +77,7 @@ func isSecretName(name string) bool {
 // MaskPath masks the AuthToken in a path that ends a legacy session
 // (/v1/session/<AuthToken>, under any prefix), and returns the secret (decoded) it found.
 func MaskPath(path string) (masked, secret string) {
-	const seg = "/v1/session/"
+	const seg = PathSession + "/"
 	i := strings.Index(path, seg)
 	if i < 0 {
 		return path, ""

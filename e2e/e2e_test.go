@@ -14,24 +14,15 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
-	"github.com/sparkmock/sparkmock/mockserver"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 )
 
-// frozen is the mock clock of most runs: a time in the past of any real Date header, with
-// plenty of data.
-var frozen = time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC)
+// frozen is the mock clock of most runs (mocktest.Frozen).
+var frozen = mocktest.Frozen
 
 // allTokens are tokens of the default fixtures for every role; private is set per run.
 func allTokens(private string) map[contracttest.Role]string {
-	tokens := map[contracttest.Role]string{
-		contracttest.RolePrivate:  private,
-		contracttest.RoleIDX:      "idx-member-avery",
-		contracttest.RolePublic:   "public-member-avery",
-		contracttest.RoleVOW:      "vow-member-avery",
-		contracttest.RolePortal:   "portal-member-avery",
-		contracttest.RoleExpired:  "expired-member-brooke",
-		contracttest.RoleDisabled: "disabled-office-lakeshore",
-	}
+	tokens := mocktest.Tokens(private)
 	if private == privateToken {
 		// Prairie Realty Group controls Prairie Realty Downtown, not Northstar Homes.
 		tokens[contracttest.RoleControlled] = controlledToken
@@ -49,17 +40,10 @@ const (
 // newMock returns the mock as an http.Handler; clock nil is the wall clock.
 func newMock(t testing.TB, seed int64, clock func() time.Time) http.Handler {
 	t.Helper()
-	cfg := mockserver.DefaultConfig()
-	cfg.Seed = seed
-	cfg.Clock = clock
-	m, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatalf("mockserver.New: %v", err)
-	}
-	return m
+	return mocktest.New(t, mocktest.Seed(seed), mocktest.Clock(clock))
 }
 
-func frozenClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+var frozenClock = mocktest.FrozenAt
 
 // check runs the suite against a handler served on 127.0.0.1.
 func check(t testing.TB, h http.Handler, target contracttest.Target, cfg contracttest.Config) *contracttest.Report {

@@ -58,7 +58,7 @@ func TestMockPassesTheSuite(t *testing.T) {
 				if got, want := len(rep.Results), wantChecks(strict); got != want {
 					t.Errorf("got %d results, want %d (every check of the catalog that applies)", got, want)
 				}
-				// The README promises a few hundred requests a run: at 5 a second, about a minute.
+				// docs/contracttest.md promises a few hundred requests a run: at 5 a second, about a minute.
 				if rep.Requests > maxRequests {
 					t.Errorf("got %d requests, want at most %d", rep.Requests, maxRequests)
 				}

@@ -56,9 +56,7 @@ func authenticate(tokens func() *fixtures.Tree, sess *sessions) echo.MiddlewareF
 					if key.Status == fixtures.Disabled {
 						return sparkmock.Errorf(sparkmock.CodeKeyDisabled, "API key disabled")
 					}
-					st := stateOf(c)
-					st.token = fixtures.Token{Token: authToken, Role: key.Role, AccountID: key.AccountID, Status: fixtures.Active}
-					st.hasToken, st.apiKey = true, key.Key
+					stateOf(c).setToken(fixtures.Token{Token: authToken, Role: key.Role, AccountID: key.AccountID, Status: fixtures.Active}, key.Key)
 					return next(c)
 				}
 				return sparkmock.Errorf(sparkmock.CodeInvalidAuth, "No credentials: send Authorization: OAuth <access token> (or Bearer <access token>)")
@@ -77,8 +75,7 @@ func authenticate(tokens func() *fixtures.Tree, sess *sessions) echo.MiddlewareF
 			case fixtures.Disabled:
 				return sparkmock.Errorf(sparkmock.CodeKeyDisabled, "API key disabled")
 			}
-			st := stateOf(c)
-			st.token, st.hasToken = tok, true
+			stateOf(c).setToken(tok, "")
 			return next(c)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	sparkmock "github.com/sparkmock/sparkmock"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -51,16 +52,11 @@ type mock struct {
 
 func newMock(t testing.TB, mutate ...func(*mockserver.Config)) *mock {
 	t.Helper()
-	cfg := mockserver.DefaultConfig()
-	cfg.Clock = func() time.Time { return frozen }
+	opts := []mocktest.Option{mocktest.Clock(mocktest.FrozenAt(frozen))}
 	for _, m := range mutate {
-		m(&cfg)
+		opts = append(opts, mocktest.Option(m))
 	}
-	srv, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatalf("mockserver.New: %v", err)
-	}
-	return &mock{srv: srv}
+	return &mock{srv: mocktest.New(t, opts...)}
 }
 
 type response struct {

@@ -49,18 +49,11 @@ func requestClock(clock func() time.Time) echo.MiddlewareFunc {
 				now = clock()
 			}
 			st := stateOf(c)
-			st.now, st.hasNow = now.Truncate(time.Second).UTC(), true
+			st.setNow(now)
 			// [choice] An answer given as of another time says so in its Date too, so
 			// ExportTimestamp is never in the future of Date, whatever the clock.
 			c.Response().Header().Set("Date", st.now.Format(http.TimeFormat))
 			return next(c)
 		}
 	}
-}
-
-func requestTime(c echo.Context) time.Time {
-	if st := stateOf(c); st.hasNow {
-		return st.now
-	}
-	return time.Now().Truncate(time.Second).UTC()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -101,15 +102,8 @@ func bodies(t *testing.T, srv http.Handler, now string) [][]byte {
 
 func newServer(t *testing.T, seed int64, validate bool) http.Handler {
 	t.Helper()
-	cfg := mockserver.DefaultConfig()
-	cfg.Seed = seed
-	cfg.ValidateResponses = validate
-	cfg.Clock = func() time.Time { return frozen }
-	srv, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv
+	return mocktest.New(t, mocktest.Seed(seed), mocktest.Clock(mocktest.FrozenAt(frozen)),
+		func(c *mockserver.Config) { c.ValidateResponses = validate })
 }
 
 func TestSameSeedSameBytes(t *testing.T) {

@@ -18,10 +18,10 @@ func (s *Server) filterEntries(st *store, list []entry, books []int, q *exportQu
 	if !q.hasFilter {
 		return list, nil
 	}
-	query, err := s.queries.parse(q.filter, s.fields.schema, now, st.loc)
-	if err != nil {
+	if err := s.parseFilter(q, now, st.loc); err != nil {
 		return nil, err
 	}
+	query := q.query
 	entryOnly := true
 	for _, f := range query.Fields() {
 		if f != "ModificationTimestamp" && f != "Id" && f != "OwnerId" {
@@ -185,6 +185,20 @@ type cachedQuery struct {
 
 const maxCachedQueries = 1024
 
+// parseFilter parses q's _filter, once, as of now in loc (relative times such as now() and
+// days(n) are fixed then), into q.query.
+func (s *Server) parseFilter(q *exportQuery, now time.Time, loc *time.Location) error {
+	if !q.hasFilter || q.query != nil {
+		return nil
+	}
+	query, err := s.queries.parse(q.filter, s.fields.schema, now, loc)
+	if err != nil {
+		return err
+	}
+	q.query = query
+	return nil
+}
+
 func (c *queryCache) init() { c.m.Init(maxCachedQueries, 1<<20) }
 
 func (c *queryCache) parse(filter string, schema sparkql.Schema, now time.Time, loc *time.Location) (*sparkql.Query, error) {
@@ -245,7 +259,7 @@ func (v recordView) Value(field string) (any, bool) {
 		d, err := time.Parse(time.DateOnly, c.Birthday)
 		return d, err == nil
 	case "ResourceUri":
-		return APIPrefix + "/contacts/" + c.ID, true
+		return sparkmock.PathContact + c.ID, true
 	}
 	if f, ok := fieldIndex[field]; ok {
 		if s, ok := v.r.stringField(f); ok {

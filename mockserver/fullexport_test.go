@@ -56,7 +56,7 @@ func fullExportLosses(t *testing.T, m *mock, order string, start time.Time, step
 	return lost, existed
 }
 
-// TestFullExportAcrossModificationsLosesNothing backs the README's guarantee: a full export,
+// TestFullExportAcrossModificationsLosesNothing backs the guarantee in docs/mockserver.md: a full export,
 // its pages read at any times, followed by the incremental from its first page's
 // ExportTimestamp, holds every contact that existed when the run began. The default order
 // (Id) keeps it; the old default (ModificationTimestamp, Id) is shown to break it, so the test

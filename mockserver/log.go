@@ -58,7 +58,7 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			c.Response().Header().Set(RequestIDHeader, id)
 			st := stateOf(c)
-			st.requestID = id
+			st.setRequestID(id)
 			err := next(c)
 			if err != nil {
 				c.Error(err)
@@ -105,7 +105,7 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			if st.variant != "" {
 				attrs = append(attrs, slog.String("variant", st.variant))
 			}
-			if tok := st.token; st.hasToken {
+			if tok, ok := st.tokenOf(); ok {
 				attrs = append(attrs, slog.String("role", string(tok.Role)), slog.String("account", tok.AccountID), slog.String("token", sparkmock.MaskSecret(tok.Token)))
 			}
 			log.LogAttrs(req.Context(), level, "request", attrs...)

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	sparkmock "github.com/sparkmock/sparkmock"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own (no global state).
@@ -45,7 +46,7 @@ func newMetrics() *metrics {
 			Help: "Fixtures reloads refused (the previous data stays).",
 		}),
 	}
-	for _, p := range []string{APIPrefix + "/contacts/export", APIPrefix + "/contacts/export/all"} {
+	for _, p := range sparkmock.ExportPaths() {
 		m.validationFailures.WithLabelValues(p) // known routes show 0 before any failure
 	}
 	m.registry.MustRegister(m.requests, m.duration, m.validationFailures, m.reloads, m.reloadErrs,
@@ -71,8 +72,8 @@ func (m *metrics) measure() echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			role := "none"
-			if st := stateOf(c); st.hasToken {
-				role = string(st.token.Role)
+			if tok, ok := stateOf(c).tokenOf(); ok {
+				role = string(tok.Role)
 			}
 			path := routeLabel(c)
 			m.requests.WithLabelValues(path, strconv.Itoa(c.Response().Status), role).Inc()

@@ -34,7 +34,7 @@ var (
 	modelCases = flag.Int("model.cases", 0, "how many random cases the reference-model test runs (0: its default)")
 )
 
-// modelDefaultOrder is the order the README promises when _orderby is absent: Id ascending.
+// modelDefaultOrder is the order docs/decisions.md promises when _orderby is absent: Id ascending.
 var modelDefaultOrder = []modelKey{{field: "Id"}}
 
 type modelKey struct {
@@ -126,7 +126,7 @@ func newModel(t testing.TB, tree *fixtures.Tree, seed int64) *model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err := time.LoadLocation(mockserver.DefaultTimezone)
+	loc, err := time.LoadLocation(sparkmock.DefaultZone)
 	if err != nil {
 		t.Fatal(err)
 	}

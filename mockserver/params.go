@@ -20,6 +20,7 @@ type exportQuery struct {
 	sel        *selection
 	filter     string
 	hasFilter  bool
+	query      *sparkql.Query // filter parsed, by parseFilter
 }
 
 const (
@@ -28,13 +29,9 @@ const (
 	paginationCount
 )
 
-// Limits of the contract, section 4.
+// Limits of the mock's own. The paging limits (_limit, _page, _skip) are openapi.yaml's:
+// sparkmock.PagingOf reads them.
 const (
-	defaultLimit  = 10
-	maxLimitOwn   = 100 // /contacts/export may go past the usual 25
-	maxLimitAll   = 25
-	maxPage       = 100000
-	maxSkip       = 2500000
 	maxOrderKeys  = 10
 	maxParamValue = 65536 // bounds the work one request can ask for
 )
@@ -50,10 +47,11 @@ func badParam(format string, args ...any) *sparkmock.Error {
 	return sparkmock.Errorf(sparkmock.CodeBadParameter, format, args...)
 }
 
-// parseQuery reads the standard parameters. path names the endpoint in messages; all says
-// whether it is /export/all (max _limit 25) or /export (100).
-func parseQuery(values url.Values, path string, all bool, fields *fieldSet, variants variantSet) (*exportQuery, error) {
-	q := &exportQuery{limit: defaultLimit, page: 1}
+// parseQuery reads the standard parameters. path names the endpoint in messages; pg is its
+// paging as openapi.yaml declares it (request validation has already enforced the ranges:
+// these checks stand behind it).
+func parseQuery(values url.Values, path string, pg sparkmock.Paging, fields *fieldSet, variants variantSet) (*exportQuery, error) {
+	q := &exportQuery{limit: pg.DefaultLimit, page: 1}
 	for name, vs := range values {
 		if !standardParams[name] {
 			continue
@@ -70,14 +68,10 @@ func parseQuery(values url.Values, path string, all bool, fields *fieldSet, vari
 		// [choice] the export has no expansions.
 		return nil, badParam("_expand is not supported here: contacts export has no expansions")
 	}
-	maxLimit := maxLimitOwn
-	if all {
-		maxLimit = maxLimitAll
-	}
 	var err error
 	if v, ok := first(values, "_limit"); ok {
 		// [choice] out of range is rejected, not clamped.
-		if q.limit, err = intParam("_limit", v, 0, maxLimit, path); err != nil {
+		if q.limit, err = intParam("_limit", v, 0, pg.MaxLimit, path); err != nil {
 			return nil, err
 		}
 	}
@@ -88,12 +82,12 @@ func parseQuery(values url.Values, path string, all bool, fields *fieldSet, vari
 		return nil, badParam("_page and _skip cannot be used together: give one of them")
 	}
 	if v, ok := first(values, "_page"); ok {
-		if q.page, err = intParam("_page", v, 1, maxPage, path); err != nil {
+		if q.page, err = intParam("_page", v, 1, pg.MaxPage, path); err != nil {
 			return nil, err
 		}
 	}
 	if v, ok := first(values, "_skip"); ok {
-		if q.skip, err = intParam("_skip", v, 0, maxSkip, path); err != nil {
+		if q.skip, err = intParam("_skip", v, 0, pg.MaxSkip, path); err != nil {
 			return nil, err
 		}
 		q.useSkip = true
@@ -138,7 +132,7 @@ func first(values url.Values, name string) (string, bool) {
 func intParam(name, v string, lo, hi int, path string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < lo || n > hi || strings.TrimSpace(v) != v {
-		return 0, badParam("%s must be an integer from %d to %d on %s, not %q", name, lo, hi, path, v)
+		return 0, integerRangeError(name, lo, hi, path, v)
 	}
 	return n, nil
 }

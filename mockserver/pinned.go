@@ -32,7 +32,7 @@ func pinnedRecords(tree *fixtures.Tree, v *validator, loc *time.Location, apiPre
 			fields[k] = val
 		}
 		id, _ := fields["Id"].(string)
-		uri := apiPrefix + "/contacts/" + id
+		uri := sparkmock.PathContact + id
 		if given, ok := fields["ResourceUri"]; ok && given != uri {
 			fail(p, "ResourceUri %v must be %s (or left out)", given, uri)
 			continue

@@ -37,8 +37,7 @@ func writeError(c echo.Context, e *sparkmock.Error) error {
 			h.Add(name, v)
 		}
 	}
-	st := stateOf(c)
-	st.code, st.message = e.Code, e.Message
+	stateOf(c).setError(e.Code, e.Message)
 	return c.Blob(e.Status, contentTypeJSON, e.AppendEnvelope(nil))
 }
 
@@ -50,7 +49,7 @@ func errorHandler(err error, c echo.Context) {
 	if clientGone(err, c) {
 		// [choice] Nobody is left to read an answer: none is written, and the log and the
 		// metrics say 499 (nginx's "client closed request"), not the 500 of a mock bug.
-		stateOf(c).gone = true
+		stateOf(c).hangUp()
 		c.Response().Status = StatusClientGone
 		c.Response().Committed = true
 		return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 	e.Use(recoverPanics(s.log))
 	if s.cfg.Latency != (LatencyRange{}) {
-		e.Use(addLatency(s.cfg.Latency, s.cfg.Seed, s.sleep, s.apiPrefix))
+		e.Use(addLatency(s.cfg.Latency, s.cfg.Seed, s.sleep))
 	}
 
 	tree := func() *fixtures.Tree { return s.world().tree }
@@ -56,7 +57,7 @@ func (s *Server) routes(e *echo.Echo) {
 	exportChain = append(exportChain,
 		requireRole(fixtures.Private),
 		requestClock(s.clock),
-		clampLimit(s.apiPrefix+"/contacts/export/all"),
+		clampLimit(s.pagingFor),
 		validateRequests(s.requests),
 		refuseTooManyContacts(s), // after requestClock: it reads the request's time
 	)
@@ -64,8 +65,8 @@ func (s *Server) routes(e *echo.Echo) {
 		path string
 		all  bool
 	}{
-		{s.apiPrefix + "/contacts/export", false},
-		{s.apiPrefix + "/contacts/export/all", true},
+		{sparkmock.PathExport, false},
+		{sparkmock.PathExportAll, true},
 	} {
 		get := chain(handleExport(s, r.all), exportChain...)
 		e.GET(r.path, get)
@@ -79,10 +80,10 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 
 	sessionChain := []echo.MiddlewareFunc{scenarios, requireUserAgent(), validateRequests(s.requests)}
-	e.POST(s.apiPrefix+"/session", chain(handleSessionCreate(s), sessionChain...))
-	e.DELETE(s.apiPrefix+"/session/:token", chain(handleSessionDelete(s), sessionChain...))
+	e.POST(sparkmock.PathSession, chain(handleSessionCreate(s), sessionChain...))
+	e.DELETE(sparkmock.PathSession+"/:token", chain(handleSessionDelete(s), sessionChain...))
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		e.Add(m, s.apiPrefix+"/session", methodNotAllowed(http.MethodPost))
+		e.Add(m, sparkmock.PathSession, methodNotAllowed(http.MethodPost))
 	}
 
 	e.GET("/healthz", handleHealthz())

@@ -91,7 +91,7 @@ func forceScenarios(def Scenario, wait sleepFunc, log *slog.Logger) echo.Middlew
 				}
 			}
 			if sc.Name != "" {
-				stateOf(c).scenario = sc.String()
+				stateOf(c).setScenario(sc.String())
 			}
 			switch sc.Name {
 			case "":
@@ -157,10 +157,11 @@ func (l LatencyRange) For(seed int64, r *http.Request) time.Duration {
 	return l.Min + time.Duration(h.Sum64()%span)
 }
 
-// addLatency delays every API request (under apiPrefix) by its latency. [choice] Not the
+// addLatency delays every API request (under sparkmock.APIPrefix) by its latency. [choice] Not the
 // probes, metrics or page: a -latency past a probe's timeout would take the mock out of
 // its load balancer.
-func addLatency(l LatencyRange, seed int64, wait sleepFunc, apiPrefix string) echo.MiddlewareFunc {
+func addLatency(l LatencyRange, seed int64, wait sleepFunc) echo.MiddlewareFunc {
+	const apiPrefix = sparkmock.APIPrefix
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if p := c.Request().URL.Path; len(p) <= len(apiPrefix) || p[len(apiPrefix)] != '/' || p[:len(apiPrefix)] != apiPrefix {

@@ -25,12 +25,10 @@ import (
 // default data see the same contacts.
 const DefaultSeed = 20120614
 
-// DefaultTimezone is the service's zone: the real service is in US Central time ([choice]:
-// the mock defaults to it and -timezone changes it).
-const DefaultTimezone = "America/Chicago"
-
-// APIPrefix is the version prefix of every Spark path.
-const APIPrefix = "/v1"
+// APIPrefix is sparkmock.APIPrefix, kept for the e2e tests that still spell it so.
+//
+// Deprecated: use sparkmock.APIPrefix and the path constants of the root package.
+const APIPrefix = sparkmock.APIPrefix
 
 // Config is what a Server is built from.
 type Config struct {
@@ -111,7 +109,7 @@ type Server struct {
 	validateDoc *validator
 	variants    variantSet // the server's default variants
 	requests    *validator // request validation is always on
-	apiPrefix   string
+	pagingFor   map[string]sparkmock.Paging
 	clock       func() time.Time
 	queries     queryCache
 	sessions    *sessions
@@ -142,9 +140,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.Tree = tree
 	}
 	if cfg.Location == nil {
-		loc, err := time.LoadLocation(DefaultTimezone)
+		loc, err := time.LoadLocation(sparkmock.DefaultZone)
 		if err != nil {
-			return nil, fmt.Errorf("mockserver: time zone %s: %w", DefaultTimezone, err)
+			return nil, fmt.Errorf("mockserver: time zone %s: %w", sparkmock.DefaultZone, err)
 		}
 		cfg.Location = loc
 	}
@@ -177,6 +175,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
+	paging := map[string]sparkmock.Paging{}
+	for _, p := range sparkmock.ExportPaths() {
+		if paging[p], err = sparkmock.PagingOf(cfg.Spec, p); err != nil {
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
@@ -204,7 +208,7 @@ func New(cfg Config) (*Server, error) {
 	case len(secret) < MinSessionSecretLen:
 		return nil, fmt.Errorf("mockserver: the session secret must have at least %d bytes, got %d", MinSessionSecretLen, len(secret))
 	}
-	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, apiPrefix: APIPrefix, clock: cfg.Clock,
+	s := &Server{cfg: cfg, given: given, log: cfg.Logger, fields: fields, requests: v, pagingFor: paging, clock: cfg.Clock,
 		sessions: newSessions(secret, cfg.Clock, defaultSessionTable), sleep: cfg.Sleep, metrics: newMetrics()}
 	s.queries.init()
 	if cfg.RateLimits != nil {
@@ -279,7 +283,7 @@ func (s *Server) Reload(tree *fixtures.Tree) error {
 // newStore builds the store of a tree, with the record budget, refusing a tree past the
 // maximum of contacts at the server's clock.
 func (s *Server) newStore(tree *fixtures.Tree) (*store, error) {
-	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, s.apiPrefix, s.requests)
+	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, sparkmock.APIPrefix, s.requests)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func TestSessionOpenedOnOneReplicaWorksOnTheOthers(t *testing.T) {
 	}
 
 	// [choice] DELETE ends the session on the replica that answers it; the others keep it
-	// until its idle hour or its 24 hours (README: sessions across replicas).
+	// until its idle hour or its 24 hours (docs/mockserver.md: sessions across replicas).
 	del := "/v1/session/" + token
 	if res := b.do(t, http.MethodDelete, del+"?ApiSig="+sign(privSecret, privKey, del, url.Values{}), ua); res.status != 200 {
 		t.Fatalf("DELETE on b: %d %s", res.status, res.body)
@@ -126,7 +126,7 @@ func TestSessionIdleHourIsCountedPerReplica(t *testing.T) {
 		t.Errorf("b at +70m, 20 minutes after its last use there: %d %s", got.status, got.body)
 	}
 	// [choice] a saw no use for 70 minutes: for a the session is idle (an approximation
-	// behind a load balancer, written in the README).
+	// behind a load balancer, written in docs/mockserver.md).
 	if got := signedGet(t, a, token, privKey, privSecret, "/v1/contacts/export", url.Values{}); got.status != 401 || got.code() != 1020 {
 		t.Errorf("a at +70m: %d %s, want 401/1020", got.status, got.body)
 	}

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -20,7 +19,6 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
 	sparkmock "github.com/sparkmock/sparkmock"
-	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/internal/bounded"
 )
 
@@ -159,6 +157,12 @@ func (v *validator) validateRequest(ctx context.Context, req *http.Request, m ma
 		if strings.EqualFold(re.Parameter.Name, "X-SparkApi-User-Agent") {
 			return sparkmock.Errorf(sparkmock.CodeUserAgent, "X-SparkApi-User-Agent header is required: name your application, e.g. X-SparkApi-User-Agent: MyCompany-App/1.0")
 		}
+		value := req.URL.Query().Get(re.Parameter.Name)
+		if s := re.Parameter.Schema; re.Parameter.In == openapi3.ParameterInQuery && s != nil && s.Value != nil &&
+			s.Value.Type.Is(openapi3.TypeInteger) && s.Value.Min != nil && s.Value.Max != nil {
+			// One message for every integer out of its range, the one openapi.yaml's example shows.
+			return integerRangeError(re.Parameter.Name, int(*s.Value.Min), int(*s.Value.Max), m.route.Path, value)
+		}
 		reason := re.Reason
 		var se *openapi3.SchemaError
 		var pe *openapi3filter.ParseError
@@ -170,10 +174,15 @@ func (v *validator) validateRequest(ctx context.Context, req *http.Request, m ma
 		case re.Err != nil && reason == "":
 			reason = re.Err.Error()
 		}
-		value := req.URL.Query().Get(re.Parameter.Name)
 		return sparkmock.Errorf(sparkmock.CodeBadParameter, "Invalid %s %q: %s", re.Parameter.Name, value, reason)
 	}
 	return sparkmock.Errorf(sparkmock.CodeBadParameter, "Invalid request: %v", err)
+}
+
+// integerRangeError is the 400/1053 of an integer parameter that is not one, or is out of
+// [lo, hi], on path.
+func integerRangeError(name string, lo, hi int, path, value string) *sparkmock.Error {
+	return sparkmock.Errorf(sparkmock.CodeBadParameter, "%s must be an integer from %d to %d on %s, not %q", name, lo, hi, path, value)
 }
 
 var responseOptions = &openapi3filter.Options{IncludeResponseStatus: true}
@@ -263,62 +272,25 @@ func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matc
 	return err
 }
 
-// ctxState is the context key of a request's requestState.
-const ctxState = "sparkmock.state"
-
-// requestState is what the middleware and handlers learn about one request, in one place:
-// one allocation a request instead of one per fact.
-type requestState struct {
-	requestID string
-	route     matched // the spec operation, once validateResponses looked it up
-	routed    bool
-	token     fixtures.Token // once authenticated
-	hasToken  bool
-	apiKey    string    // the legacy API key of a session
-	now       time.Time // the request's clock, once requestClock ran
-	hasNow    bool
-	code      int       // the Spark code of an error answer
-	message   string    // the Message of an error answer, for the log line
-	scenario  string    // the scenario forced on the request, if any
-	variant   string    // the mock's variant the request was answered by, if any
-	proof     *[]byte   // a page rendered from validated parts
-	order     []sortKey // the export's order without _orderby; nil means defaultOrder
-	gone      bool      // the client hung up: no answer is written
-	variants  variantSet
-}
-
-// defaultOrder returns the order of the request's export when it gives no _orderby.
-func (st *requestState) defaultOrder() []sortKey {
-	if st.order != nil {
-		return st.order
-	}
-	return defaultOrder
-}
-
-// stateOf returns the request's state, making it on first use.
-func stateOf(c echo.Context) *requestState {
-	if st, ok := c.Get(ctxState).(*requestState); ok {
-		return st
-	}
-	st := &requestState{}
-	c.Set(ctxState, st)
-	return st
-}
-
 // bufferedWriter holds a response until it has been validated.
 type bufferedWriter struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	// proven says the body is exactly a page validated while it was rendered (writePage
+	// sets it); any later write clears it.
+	proven bool
 }
 
 func (w *bufferedWriter) Header() http.Header { return w.header }
 func (w *bufferedWriter) WriteHeader(status int) {
+	w.proven = false
 	if w.status == 0 {
 		w.status = status
 	}
 }
 func (w *bufferedWriter) Write(p []byte) (int, error) {
+	w.proven = false
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
@@ -339,8 +311,8 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 			if st.variants != 0 {
 				v = documented // a variant's answers are legal, not the mock's choices
 			}
-			st.route, st.routed = v.route(req), true
-			route := st.route
+			route := v.route(req)
+			st.setRoute(route)
 			res := c.Response()
 			orig := res.Writer
 			bw := bufferPool.Get().(*bufferedWriter)
@@ -349,6 +321,7 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 				res.Writer = orig
 				clear(bw.header)
 				bw.status = 0
+				bw.proven = false
 				bw.body.Reset()
 				bufferPool.Put(bw)
 			}()
@@ -356,10 +329,6 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 				c.Error(err)
 			}
 			if st.gone {
-				if st.proof != nil {
-					pageBuffers.Put(st.proof)
-					st.proof = nil
-				}
 				return nil // nothing to validate, nobody to answer
 			}
 			status := bw.status
@@ -368,13 +337,7 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 			}
 			body := bw.body.Bytes()
 			var verr error
-			proof := st.proof
-			proven := proof != nil
-			if proven {
-				st.proof = nil
-				defer pageBuffers.Put(proof)
-			}
-			if proven && status == http.StatusOK && bytes.Equal(*proof, body) {
+			if bw.proven && status == http.StatusOK {
 				// The page was assembled from a validated skeleton and validated items.
 			} else {
 				// The verdict is the response's alone: a client that hung up meanwhile cancels
@@ -389,8 +352,8 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 				res.Committed = false
 				res.Status = 0
 				res.Size = 0
-				st.code = sparkmock.CodeInternal
 				msg := "Internal server error: the mock's response broke openapi.yaml (" + firstLine(verr.Error()) + ")"
+				st.setError(sparkmock.CodeInternal, msg)
 				return c.Blob(http.StatusInternalServerError, contentTypeJSON, sparkmock.Errorf(sparkmock.CodeInternal, "%s", msg).AppendEnvelope(nil))
 			}
 			h := orig.Header()
@@ -421,12 +384,6 @@ func firstLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-// routeOf returns the spec operation validateResponses found for the request.
-func routeOf(c echo.Context) (matched, bool) {
-	st := stateOf(c)
-	return st.route, st.routed
 }
 
 // validateRequests checks parameters and headers against the operation's declaration in

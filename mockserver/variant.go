@@ -139,16 +139,7 @@ func selectVariants(def variantSet) echo.MiddlewareFunc {
 					return sparkmock.Errorf(sparkmock.CodeBadParameter, "%s: %v", VariantHeader, err)
 				}
 			}
-			st := stateOf(c)
-			st.variants = set
-			if set != 0 {
-				st.variant = strings.Join(set.names(), ",") // for the request's log line
-			}
-			if set.has(vOtherDefaultOrder) {
-				// The mock's default is Id; the other legal default the variant serves is the
-				// order of modification (the mock's default before issue 13).
-				st.order = modificationOrder
-			}
+			stateOf(c).setVariants(set)
 			return next(c)
 		}
 	}
@@ -196,8 +187,9 @@ func authenticateWritesFirst(tokens func() *fixtures.Tree, sess *sessions) echo.
 }
 
 // clampLimit, under the limit-clamp variant, reads an integer _limit past the path's maximum
-// as the maximum, before the request is validated (which would reject it).
-func clampLimit(allPath string) echo.MiddlewareFunc {
+// (pagingFor, from openapi.yaml) as the maximum, before the request is validated (which would
+// reject it).
+func clampLimit(pagingFor map[string]sparkmock.Paging) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if !stateOf(c).variants.has(vLimitClamp) {
@@ -205,10 +197,11 @@ func clampLimit(allPath string) echo.MiddlewareFunc {
 			}
 			r := c.Request()
 			q := c.QueryParams() // Echo's own copy, which the handler reads
-			max := maxLimitOwn
-			if r.URL.Path == allPath {
-				max = maxLimitAll
+			pg, ok := pagingFor[r.URL.Path]
+			if !ok {
+				return next(c)
 			}
+			max := pg.MaxLimit
 			if vs := q["_limit"]; len(vs) == 1 {
 				if n, err := strconv.Atoi(vs[0]); err == nil && n > max {
 					q.Set("_limit", strconv.Itoa(max))

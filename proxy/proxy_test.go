@@ -11,26 +11,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
 	"github.com/sparkmock/sparkmock/internal/mockedit"
-	"github.com/sparkmock/sparkmock/mockserver"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/proxy"
 )
 
-// frozen is the mock's clock in these tests.
-var frozen = time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC)
+// frozen is the mock's clock in these tests (mocktest.New's).
+var frozen = mocktest.Frozen
 
 func newMock(t testing.TB) http.Handler {
 	t.Helper()
-	cfg := mockserver.DefaultConfig()
-	cfg.Clock = func() time.Time { return frozen }
-	m, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatalf("mockserver.New: %v", err)
-	}
-	return m
+	return mocktest.New(t)
 }
 
 // serve serves h on 127.0.0.1 for the test.
@@ -57,17 +50,7 @@ func newProxy(t testing.TB, upstream string, edit func(*proxy.Config)) (*proxy.P
 	return p, serve(t, p)
 }
 
-func allTokens(private string) map[contracttest.Role]string {
-	return map[contracttest.Role]string{
-		contracttest.RolePrivate:  private,
-		contracttest.RoleIDX:      "idx-member-avery",
-		contracttest.RolePublic:   "public-member-avery",
-		contracttest.RoleVOW:      "vow-member-avery",
-		contracttest.RolePortal:   "portal-member-avery",
-		contracttest.RoleExpired:  "expired-member-brooke",
-		contracttest.RoleDisabled: "disabled-office-lakeshore",
-	}
-}
+var allTokens = mocktest.Tokens
 
 // headerCheck is a transport that remembers every X-Contract-Violations it sees.
 type headerCheck struct {

@@ -33,7 +33,7 @@ func (r TimeRange) Contains(t time.Time) bool {
 // with dates by the instants of the calendar day in Options.Location. ok is false when no
 // condition bounds field, or when field is not a DateTime field of the filter.
 func (q *Query) TimeBounds(field string) (bounds TimeRange, ok bool) {
-	// Choice: only DateTime fields get bounds; a Date field's values are days without an instant.
+	// [choice] only DateTime fields get bounds; a Date field's values are days without an instant.
 	if q.types[field] != DateTime {
 		return TimeRange{}, false
 	}

@@ -7,7 +7,7 @@
 //
 // The language follows the sparkapi/sparkql reference parser and section 5 of
 // shared/spark-contract.md. Where both are silent, the decision taken is marked in the code with
-// a comment starting "Choice:".
+// a comment starting "[choice]".
 //
 // This package must not import anything of this module; it uses the standard library only.
 package sparkql

@@ -68,7 +68,7 @@ func newError(problems []Problem) *Error {
 	code := CodeLimit
 	for _, p := range problems {
 		if !p.Limit {
-			// Choice: a filter both invalid and past a limit is reported as invalid (1040).
+			// [choice] a filter both invalid and past a limit is reported as invalid (1040).
 			code = CodeInvalid
 			break
 		}

@@ -19,11 +19,11 @@ var valueFuncs = map[string]struct {
 	"hours":   {KindInteger, "hours(-6)"},
 	"minutes": {KindInteger, "minutes(-30)"},
 	"seconds": {KindInteger, "seconds(-90)"},
-	// Choice: contains/startswith/endswith also work on StringList fields (any/no element) and with tolower().
+	// [choice] contains/startswith/endswith also work on StringList fields (any/no element) and with tolower().
 	"contains":   {KindString, "contains('smith')"},
 	"startswith": {KindString, "startswith('smi')"},
 	"endswith":   {KindString, "endswith('th')"},
-	// Choice: as in the reference, tolower/toupper also take a string literal on the value side.
+	// [choice] as in the reference, tolower/toupper also take a string literal on the value side.
 	"tolower": {KindString, "tolower('ABC')"},
 	"toupper": {KindString, "toupper('abc')"},
 }
@@ -34,7 +34,7 @@ var fieldFuncs = map[string]bool{"tolower": true, "toupper": true}
 const supportedFuncs = "now, days, months, years, hours, minutes, seconds, contains, startswith, endswith, tolower, toupper"
 
 // maxYear bounds the dates functions may produce, so that no arithmetic overflows.
-// Choice: a function whose result falls outside years 0000-9999 is an error (1040).
+// [choice] a function whose result falls outside years 0000-9999 is an error (1040).
 const maxYear = 9999
 
 // callValue resolves a value-side function call whose arguments are already literals.
@@ -111,7 +111,7 @@ func calendarDays(name string, n int64, now time.Time, loc *time.Location) (Reso
 		if nm < 0 {
 			ny, nm = ny-1, nm+12
 		}
-		// Choice: like Ruby's Date#>>, a day past the end of the target month is clamped to its last day (Jan 31 + 1 month = Feb 28/29).
+		// [choice] like Ruby's Date#>>, a day past the end of the target month is clamped to its last day (Jan 31 + 1 month = Feb 28/29).
 		nd := min(d, daysIn(int(ny), time.Month(nm+1)))
 		t = time.Date(int(ny), time.Month(nm+1), nd, 0, 0, 0, 0, loc)
 	}

@@ -85,7 +85,7 @@ func fromJSON(raw any, typ Type, loc *time.Location) (any, bool) {
 		if typ == DateTime {
 			want = KindDateTime
 		}
-		// Choice: a DateTime field needs a full datetime and a Date field a plain date; anything else is absent.
+		// [choice] a DateTime field needs a full datetime and a Date field a plain date; anything else is absent.
 		if r.Kind != want {
 			return nil, false
 		}

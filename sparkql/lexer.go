@@ -100,7 +100,7 @@ func scanString(src string, i int) (s string, end int, ok bool) {
 				j++
 				continue
 			}
-			// Choice: like the reference parser, any other backslash is kept as written ('a\b' is a, \, b).
+			// [choice] like the reference parser, any other backslash is kept as written ('a\b' is a, \, b).
 			b.WriteByte('\\')
 		default:
 			b.WriteByte(src[j])
@@ -127,7 +127,7 @@ func quote(s string) string {
 	return b.String()
 }
 
-// Choice: whitespace is space, tab, CR and LF; any other control character is an error.
+// [choice] whitespace is space, tab, CR and LF; any other control character is an error.
 func isSpace(c byte) bool  { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -12,7 +12,7 @@ func parseLiteral(s string, loc *time.Location) (Resolved, string) {
 	if isDatePrefix(s) {
 		return parseTemporal(s, loc)
 	}
-	// Choice: an integer may carry a + sign and a decimal an exponent (1.5E-3), as the reference's newer lexer allows.
+	// [choice] an integer may carry a + sign and a decimal an exponent (1.5E-3), as the reference's newer lexer allows.
 	if isInteger(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -50,7 +50,7 @@ func parseTemporal(s string, loc *time.Location) (Resolved, string) {
 	bad := func() (Resolved, string) {
 		return Resolved{}, fmt.Sprintf("invalid datetime %q: expected 2024-01-31T13:45:00 with an optional fraction (.123456) and zone (Z, -05:00, -0500)", s)
 	}
-	// Choice: seconds are optional (13:45), as in the reference parser's newer grammar.
+	// [choice] seconds are optional (13:45), as in the reference parser's newer grammar.
 	if len(s) < 16 || s[10] != 'T' || !allDigits(s[11:13]) || s[13] != ':' || !allDigits(s[14:16]) {
 		return bad()
 	}
@@ -70,7 +70,7 @@ func parseTemporal(s string, loc *time.Location) (Resolved, string) {
 			if j == i+1 {
 				return bad()
 			}
-			// Choice: a fraction may have any number of digits; past nanoseconds they are ignored.
+			// [choice] a fraction may have any number of digits; past nanoseconds they are ignored.
 			frac := s[i+1 : j]
 			for k := 0; k < 9; k++ {
 				nsec *= 10
@@ -97,7 +97,7 @@ func parseTemporal(s string, loc *time.Location) (Resolved, string) {
 		if len(z) != 4 || !allDigits(z) {
 			return bad()
 		}
-		// Choice: zone offsets up to ±23:59 are accepted.
+		// [choice] zone offsets up to ±23:59 are accepted.
 		zh, zm := atoi(z[:2]), atoi(z[2:])
 		if zh > 23 || zm > 59 {
 			return Resolved{}, fmt.Sprintf("invalid datetime %q: no such zone offset", s)

@@ -154,7 +154,7 @@ func (q *Query) compileCondition(c *Condition) evaluator {
 		for _, v := range c.Values {
 			t := v.Resolved.Time
 			if v.Resolved.Kind == KindDateTime {
-				// Choice: on a Date field a datetime (now(), hours(n), a literal) counts as its calendar day in Location.
+				// [choice] on a Date field a datetime (now(), hours(n), a literal) counts as its calendar day in Location.
 				t = t.In(q.loc)
 			}
 			y, m, d := t.Date()
@@ -179,7 +179,7 @@ func (q *Query) compileCondition(c *Condition) evaluator {
 }
 
 // present reports whether v is a value of the Go type that Record documents for t.
-// Choice: a value of another Go type is treated as absent (NULL), like a JSON value that does not fit.
+// [choice] a value of another Go type is treated as absent (NULL), like a JSON value that does not fit.
 func present(t Type, v any) bool {
 	switch t {
 	case String:
@@ -234,7 +234,7 @@ func (e *strEval) eval(r Record) bool {
 		return false
 	}
 	if e.list {
-		// Choice: an empty list is present: Eq NULL is false and Ne 'x' true.
+		// [choice] an empty list is present: Eq NULL is false and Ne 'x' true.
 		l, ok := v.([]string)
 		if !ok {
 			return false
@@ -383,7 +383,7 @@ type num struct {
 	f     float64
 }
 
-// Choice: Integer and Decimal fields accept int64, int and float64 alike, compared exactly; NaN is absent.
+// [choice] Integer and Decimal fields accept int64, int and float64 alike, compared exactly; NaN is absent.
 func toNum(v any) (num, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -469,7 +469,7 @@ func (e *numEval) eval(r Record) bool {
 	case Le:
 		return compareNum(n, e.vals[0]) <= 0
 	case Bt:
-		// Choice: Bt with low above high is not an error; it matches nothing.
+		// [choice] Bt with low above high is not an error; it matches nothing.
 		return compareNum(n, e.vals[0]) >= 0 && compareNum(n, e.vals[1]) <= 0
 	}
 	return false
@@ -494,6 +494,17 @@ func (e *boolEval) eval(r Record) bool {
 	return in == (e.op == Eq)
 }
 
+// timeValue returns the record's time.Time value of field; a missing field or a value of
+// another type is absent.
+func timeValue(r Record, field string) (time.Time, bool) {
+	v, ok := r.Value(field)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, ok := v.(time.Time)
+	return t, ok
+}
+
 // dayEval compares a Date field by calendar day.
 type dayEval struct {
 	field string
@@ -502,15 +513,11 @@ type dayEval struct {
 }
 
 func (e *dayEval) eval(r Record) bool {
-	v, ok := r.Value(e.field)
+	t, ok := timeValue(r, e.field)
 	if !ok {
 		return false
 	}
-	t, ok := v.(time.Time)
-	if !ok {
-		return false
-	}
-	// Choice: a Date value's day is read in its own location (t.Date()), never converted: a date has no instant.
+	// [choice] a Date value's day is read in its own location (t.Date()), never converted: a date has no instant.
 	y, m, d := t.Date()
 	day := dayNumber(y, m, d)
 	switch e.op {
@@ -573,11 +580,7 @@ type timeEval struct {
 }
 
 func (e *timeEval) eval(r Record) bool {
-	v, ok := r.Value(e.field)
-	if !ok {
-		return false
-	}
-	t, ok := v.(time.Time)
+	t, ok := timeValue(r, e.field)
 	if !ok {
 		return false
 	}

@@ -20,7 +20,7 @@ const maxNesting = 32
 
 var ops = map[string]Op{"eq": Eq, "ne": Ne, "gt": Gt, "ge": Ge, "lt": Lt, "le": Le, "bt": Bt}
 
-// Choice: true, false and NULL are case-insensitive like the other keywords (the reference accepts only true/false in lower case).
+// [choice] true, false and NULL are case-insensitive like the other keywords (the reference accepts only true/false in lower case).
 var keywords = map[string]bool{
 	"and": true, "or": true, "not": true, "true": true, "false": true, "null": true,
 	"eq": true, "ne": true, "gt": true, "ge": true, "lt": true, "le": true, "bt": true,
@@ -34,7 +34,7 @@ func Parse(filter string, schema Schema, opts Options) (*Query, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	// Choice: a filter that is not valid UTF-8 is refused whole, at its first bad byte, shown as \xNN.
+	// [choice] a filter that is not valid UTF-8 is refused whole, at its first bad byte, shown as \xNN.
 	if i := firstInvalidUTF8(filter); i >= 0 {
 		return nil, newError([]Problem{{Token: fmt.Sprintf(`\x%02x`, filter[i]), Status: StatusFatal,
 			Message: fmt.Sprintf("invalid UTF-8 at byte %d", i), Pos: i}})
@@ -142,7 +142,7 @@ func (p *parser) parseAnd() Node {
 		var op Conj
 		switch keyword(p.peek()) {
 		case "and":
-			// Choice: "a And Not b" is accepted too (And of a prefix Not), though the reference grammar has only "a Not b".
+			// [choice] "a And Not b" is accepted too (And of a prefix Not), though the reference grammar has only "a Not b".
 			op = And
 		case "not":
 			op = AndNot
@@ -224,7 +224,7 @@ func (p *parser) parseCondition() Node {
 	c := &Condition{}
 	typ, known := Type(0), false
 	if p.peek().kind == tLParen {
-		// Choice: function names are case-insensitive (DAYS(1), Tolower(City)); they print in lower case.
+		// [choice] function names are case-insensitive (DAYS(1), Tolower(City)); they print in lower case.
 		name := strings.ToLower(ft.text)
 		args, _, ok := p.parseArgs(ft)
 		if !ok {
@@ -309,7 +309,7 @@ func (p *parser) field(t token) (Type, bool) {
 	if hint != "" {
 		msg += " (" + hint + ")"
 	}
-	// Choice: an unknown field has status Dropped, as the reference parser classifies it, though the filter is still refused (1040).
+	// [choice] an unknown field has status Dropped, as the reference parser classifies it, though the filter is still refused (1040).
 	p.problem(t, StatusDropped, msg)
 	return 0, false
 }
@@ -442,7 +442,7 @@ func (p *parser) check(field string, typ Type, known bool, opTok token, op Op, v
 	}
 	switch op {
 	case Bt:
-		// Choice: Bt also works on strings (byte-wise), like Gt and Lt do; the reference's grammar allows only numbers and dates.
+		// [choice] Bt also works on strings (byte-wise), like Gt and Lt do; the reference's grammar allows only numbers and dates.
 		if len(vals) != 2 {
 			p.problem(opTok, StatusFatal, fmt.Sprintf("Bt takes exactly two values, low,high; got %d", len(vals)))
 		}
@@ -454,7 +454,7 @@ func (p *parser) check(field string, typ Type, known bool, opTok token, op Op, v
 	if !known {
 		return
 	}
-	// Choice: Eq/Ne lists may hold any kind (booleans, dates, contains()…), not only the reference's numbers and strings.
+	// [choice] Eq/Ne lists may hold any kind (booleans, dates, contains()…), not only the reference's numbers and strings.
 	if op != Eq && op != Ne && (typ == Boolean || typ == StringList) {
 		p.problem(opTok, StatusFatal, fmt.Sprintf("operator %s cannot be used on %s field '%s': only Eq and Ne", op, typ, field))
 	}

@@ -368,11 +368,11 @@ const (
 	listEnd   = "<!-- end of contracttest -list -->\n"
 )
 
-// TestReadmeCheckListIsGenerated keeps README.md's check list what -list prints.
-func TestReadmeCheckListIsGenerated(t *testing.T) {
+// TestCheckListDocIsGenerated keeps docs/contracttest.md's check list what -list prints.
+func TestCheckListDocIsGenerated(t *testing.T) {
 	var out bytes.Buffer
 	if err := list(&out, nil); err != nil {
 		t.Fatal(err)
 	}
-	readmeblock.Check(t, filepath.Join("..", "..", "README.md"), listBegin, listEnd, "```text\n"+out.String()+"```\n", golden.Update())
+	readmeblock.Check(t, filepath.Join("..", "..", "docs", "contracttest.md"), listBegin, listEnd, "```text\n"+out.String()+"```\n", golden.Update())
 }

@@ -17,6 +17,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/internal/version"
 	"github.com/sparkmock/sparkmock/mockserver"
@@ -113,7 +114,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	fs.Int64Var(&o.seed, "seed", mockserver.DefaultSeed, "seed of the generated contacts: the same seed and fixtures give the same contacts everywhere")
 	fs.StringVar(&o.now, "now", "", "freeze the clock at this RFC 3339 `time` (default: the real clock); X-Mock-Now still overrides it per request")
-	fs.StringVar(&o.timezone, "timezone", mockserver.DefaultTimezone, "the service's IANA time `zone`: ExportTimestamp and zone-less filter times are in it")
+	fs.StringVar(&o.timezone, "timezone", sparkmock.DefaultZone, "the service's IANA time `zone`: ExportTimestamp and zone-less filter times are in it")
 	fs.StringVar(&o.fixtures, "fixtures", "", "account tree `file` (YAML) to serve instead of the embedded default; see -dump-fixtures")
 	fs.BoolVar(&o.validateResponses, "validate-responses", true, "validate every response against openapi.yaml before it leaves (a violation becomes a 500 and a log line)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info (a line per request), warn or error")
@@ -458,7 +459,7 @@ func printBanner(w io.Writer, url string, tree *fixtures.Tree, o *options, cacer
 	if cacert != "" {
 		curl += " --cacert " + cacert
 	}
-	fmt.Fprintf(w, "  try: %s -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s/v1/contacts/export\n\n", curl, firstPrivate(tree), url)
+	fmt.Fprintf(w, "  try: %s -H 'Authorization: OAuth %s' -H 'X-SparkApi-User-Agent: demo' %s%s\n\n", curl, firstPrivate(tree), url, sparkmock.PathExport)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  TOKEN\tROLE\tSTATUS\tACCOUNT")
 	for _, t := range tree.Tokens {
