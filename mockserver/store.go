@@ -146,29 +146,36 @@ func listLess(a, b entry) int {
 func idLess(a, b entry) int { return cmp.Compare(a.id, b.id) }
 
 // indexed puts the contacts of a timed list in its two orders: list by listLess and byID, the
-// positions of list's entries in Id order. entries is reordered and becomes list.
-func indexed(entries []entry) (list []entry, byID []int32) {
-	if !slices.IsSortedFunc(entries, idLess) { // a book's ids already grow with its index
-		slices.SortFunc(entries, idLess)
+// positions of list's entries in Id order. next[i] is when entries[i] next changes; it is
+// reordered with them.
+func indexed(entries []entry, next []int64) (list []entry, nextOut []int64, byID []int32) {
+	ids := make([]int32, len(entries)) // the entries in Id order
+	for i := range ids {
+		ids[i] = int32(i)
 	}
-	perm := make([]int32, len(entries))
+	if !slices.IsSortedFunc(entries, idLess) { // a book's ids already grow with its index
+		slices.SortFunc(ids, func(a, b int32) int { return idLess(entries[a], entries[b]) })
+	}
+	perm := make([]int32, len(entries)) // Id ranks in list order
 	for i := range perm {
 		perm[i] = int32(i)
 	}
-	// Ties of ModificationTimestamp keep Id order: the positions are in Id order already.
+	// Ties of ModificationTimestamp keep Id order.
 	slices.SortFunc(perm, func(a, b int32) int {
-		if c := cmp.Compare(entries[a].mod, entries[b].mod); c != 0 {
+		if c := cmp.Compare(entries[ids[a]].mod, entries[ids[b]].mod); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	list = make([]entry, len(entries), cap(entries))
+	list = make([]entry, len(entries))
+	nextOut = make([]int64, len(entries))
 	byID = make([]int32, len(entries))
-	for k, p := range perm {
-		list[k] = entries[p]
-		byID[p] = int32(k)
+	for k, r := range perm {
+		list[k] = entries[ids[r]]
+		nextOut[k] = next[ids[r]]
+		byID[r] = int32(k)
 	}
-	return list, byID
+	return list, nextOut, byID
 }
 
 // snapshot is the state of every book at one second: which contacts exist, at which version,
@@ -187,6 +194,7 @@ func (s *store) snapshot(t time.Time) snapshot { return snapshot{t: t.Unix(), st
 type timedList struct {
 	from, until int64 // the list holds for every t with from <= t < until
 	list        []entry
+	next        []int64    // when each contact of list next changes (math.MaxInt64: never)
 	byID        []int32    // the positions of list in Id order
 	orders      spanOrders // runs of list already sorted in other orders
 }
@@ -201,7 +209,8 @@ type listCache struct {
 const maxListsPerAccount = 4
 
 // get returns the list that holds at t, building it (once, whoever asks) when none does.
-func (lc *listCache) get(t int64, build func() *timedList) *timedList {
+// build is given the latest list that ended at or before t, if one is kept, to advance from.
+func (lc *listCache) get(t int64, build func(prev *timedList) *timedList) *timedList {
 	if tl := lc.find(t, true); tl != nil {
 		return tl
 	}
@@ -210,7 +219,13 @@ func (lc *listCache) get(t int64, build func() *timedList) *timedList {
 	if tl := lc.find(t, false); tl != nil {
 		return tl // built by another request meanwhile
 	}
-	tl := build()
+	var prev *timedList
+	for _, tl := range lc.lists {
+		if tl.until <= t && (prev == nil || tl.until > prev.until) {
+			prev = tl
+		}
+	}
+	tl := build(prev)
 	if len(lc.lists) < maxListsPerAccount {
 		lc.lists = append(lc.lists, nil)
 	}
@@ -238,29 +253,131 @@ func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
 func (sn snapshot) ownTimed(ord int) *timedList {
 	b := sn.store.books[ord]
 	t := sn.t
-	return b.own.get(t, func() *timedList {
+	return b.own.get(t, func(prev *timedList) *timedList {
+		if prev != nil {
+			return sn.store.advance(prev, []int{ord}, t)
+		}
 		n := b.book.Count(t)
 		slots := b.slotsUpTo(n)
-		tl := &timedList{from: math.MinInt64, until: math.MaxInt64, list: make([]entry, n, n+len(b.pinned))}
-		if b.account.Contacts > 0 {
-			tl.until = b.book.Created(n) // the next contact to be created (an empty book stays empty)
-		}
+		tl := &timedList{from: math.MinInt64, until: sn.store.arrival([]int{ord}, t)}
+		list := make([]entry, n, n+len(b.pinned))
+		next := make([]int64, n, n+len(b.pinned))
 		for i := 0; i < n; i++ {
-			v, mod, next := b.book.State(i, t)
-			tl.list[i] = entry{mod: mod, id: slots[i].id, book: int32(ord), index: int32(i), version: int32(v)}
-			tl.from, tl.until = max(tl.from, mod), min(tl.until, next)
+			v, mod, nx := b.book.State(i, t)
+			list[i] = entry{mod: mod, id: slots[i].id, book: int32(ord), index: int32(i), version: int32(v)}
+			next[i] = nx
+			tl.from, tl.until = max(tl.from, mod), min(tl.until, nx)
 		}
 		for k, r := range b.pinned {
 			if mod := r.c.Modified.Unix(); mod <= t {
-				tl.list = append(tl.list, entry{mod: mod, id: r.c.ID, book: int32(ord), index: int32(-1 - k)})
+				list = append(list, entry{mod: mod, id: r.c.ID, book: int32(ord), index: int32(-1 - k)})
+				next = append(next, math.MaxInt64)
 				tl.from = max(tl.from, mod)
-			} else {
-				tl.until = min(tl.until, mod)
 			}
 		}
-		tl.list, tl.byID = indexed(tl.list)
+		tl.list, tl.next, tl.byID = indexed(list, next)
 		return tl
 	})
+}
+
+// arrival returns the first time after t at which a contact is added to the books: a
+// generated one created, or a pinned one appearing (math.MaxInt64: never).
+func (s *store) arrival(ords []int, t int64) int64 {
+	at := int64(math.MaxInt64)
+	for _, o := range ords {
+		b := s.books[o]
+		if b.account.Contacts > 0 { // an empty book stays empty
+			at = min(at, b.book.Created(b.book.Count(t)))
+		}
+		for _, r := range b.pinned {
+			if mod := r.c.Modified.Unix(); mod > t {
+				at = min(at, mod)
+			}
+		}
+	}
+	return at
+}
+
+// advance returns the list of the books at t from prev, their list at an earlier time
+// (prev.until <= t), without building it again: the contacts that changed since are moved
+// to their new place, those created since are added, and every other one keeps its place.
+// The result is the list a fresh build gives (a test checks, at random times and at the
+// exact seconds of changes). It costs a pass over prev and a sort of what changed, where a
+// fresh build costs a generation step per contact and a sort of all of them.
+func (s *store) advance(prev *timedList, ords []int, t int64) *timedList {
+	then := prev.until - 1 // prev holds at then: nothing changed in (then, prev.until)
+	type change struct {
+		e    entry
+		next int64
+	}
+	var changes []change
+	tl := &timedList{from: prev.from, until: s.arrival(ords, t)}
+	kept := make([]int32, len(prev.list)) // prev's position → the new one; -1 when it moved
+	n := 0
+	for p, e := range prev.list {
+		if prev.next[p] > t {
+			kept[p] = int32(n)
+			n++
+			tl.until = min(tl.until, prev.next[p])
+			continue
+		}
+		kept[p] = -1
+		v, mod, next := s.books[e.book].book.State(int(e.index), t)
+		e.version, e.mod = int32(v), mod
+		changes = append(changes, change{e, next})
+	}
+	for _, o := range ords {
+		b := s.books[o]
+		lo, hi := b.book.Count(then), b.book.Count(t)
+		slots := b.slotsUpTo(hi)
+		for i := lo; i < hi; i++ {
+			v, mod, next := b.book.State(i, t)
+			changes = append(changes, change{entry{mod: mod, id: slots[i].id, book: int32(o), index: int32(i), version: int32(v)}, next})
+		}
+		for k, r := range b.pinned {
+			if mod := r.c.Modified.Unix(); then < mod && mod <= t {
+				changes = append(changes, change{entry{mod: mod, id: r.c.ID, book: int32(o), index: int32(-1 - k)}, math.MaxInt64})
+			}
+		}
+	}
+	// What changed did so after then, and every contact kept was last modified at or
+	// before then: the changes all come after the kept ones, in their own order.
+	slices.SortFunc(changes, func(a, b change) int { return listLess(a.e, b.e) })
+	tl.list = make([]entry, n, n+len(changes))
+	tl.next = make([]int64, n, n+len(changes))
+	for p, k := range kept {
+		if k >= 0 {
+			tl.list[k], tl.next[k] = prev.list[p], prev.next[p]
+		}
+	}
+	for _, c := range changes {
+		tl.list = append(tl.list, c.e)
+		tl.next = append(tl.next, c.next)
+		tl.from = max(tl.from, c.e.mod)
+		tl.until = min(tl.until, c.next)
+	}
+	// Id order: the kept contacts in prev's Id order, merged with the changes in theirs.
+	byID := make([]int32, n+len(changes))
+	for i := range changes {
+		byID[n+i] = int32(n + i)
+	}
+	added := byID[n:]
+	slices.SortFunc(added, func(a, b int32) int { return idLess(tl.list[a], tl.list[b]) })
+	added = slices.Clone(added)
+	out := byID[:0]
+	for _, p := range prev.byID {
+		k := kept[p]
+		if k < 0 {
+			continue
+		}
+		for len(added) > 0 && idLess(tl.list[added[0]], tl.list[k]) < 0 {
+			out = append(out, added[0])
+			added = added[1:]
+		}
+		out = append(out, k)
+	}
+	tl.byID = append(out, added...)
+	return tl
 }
 
 // allList returns the contacts of an account and of every account under its control, in
@@ -272,7 +389,10 @@ func (sn snapshot) allTimed(ord int) *timedList {
 	if len(ords) == 1 {
 		return sn.ownTimed(ord)
 	}
-	return sn.store.books[ord].all.get(sn.t, func() *timedList {
+	return sn.store.books[ord].all.get(sn.t, func(prev *timedList) *timedList {
+		if prev != nil {
+			return sn.store.advance(prev, ords, sn.t)
+		}
 		tl := &timedList{from: math.MinInt64, until: math.MaxInt64}
 		parts := make([]*timedList, len(ords))
 		total := 0
@@ -281,13 +401,15 @@ func (sn snapshot) allTimed(ord int) *timedList {
 			total += len(parts[i].list)
 			tl.from, tl.until = max(tl.from, parts[i].from), min(tl.until, parts[i].until)
 		}
-		tl.list = make([]entry, 0, total)
+		list := make([]entry, 0, total)
+		next := make([]int64, 0, total)
 		for _, p := range parts {
 			for _, pos := range p.byID {
-				tl.list = append(tl.list, p.list[pos])
+				list = append(list, p.list[pos])
+				next = append(next, p.next[pos])
 			}
 		}
-		tl.list, tl.byID = indexed(tl.list)
+		tl.list, tl.next, tl.byID = indexed(list, next)
 		return tl
 	})
 }
