@@ -377,6 +377,7 @@ func (s *store) advance(prev *timedList, ords []int, t int64) *timedList {
 		out = append(out, k)
 	}
 	tl.byID = append(out, added...)
+	s.carryOrders(prev, tl, kept, n)
 	return tl
 }
 
