@@ -159,25 +159,7 @@ func (s *store) sortSpan(tl *timedList, key spanKey, keys []sortKey, so *spanOrd
 	go func() {
 		defer s.sorts.Done()
 		defer func() { <-s.sorting }()
-		run := tl.list[key.lo:key.hi]
-		var recs []*record
-		if !entryOnly(keys) {
-			recs = make([]*record, len(run))
-			for i, e := range run {
-				recs[i] = s.record(e)
-			}
-		}
-		pos := make([]int32, len(run))
-		for i := range pos {
-			pos[i] = int32(i)
-		}
-		slices.SortFunc(pos, func(a, b int32) int {
-			var ra, rb *record
-			if recs != nil {
-				ra, rb = recs[a], recs[b]
-			}
-			return s.compareEntries(keys, run[a], run[b], ra, rb)
-		})
+		pos := s.sortPositions(tl.list[key.lo:key.hi], keys)
 		for i := range pos {
 			pos[i] += int32(key.lo)
 		}
