@@ -173,3 +173,35 @@ func TestCarriedSortedRunsEqualFreshSorts(t *testing.T) {
 		t.Errorf("%d runs carried: the test proves too little", carried)
 	}
 }
+
+// TestNextListIsBuiltAhead: on the wall clock, a list in use has the list that follows it
+// built before its time, equal to a fresh one; a list far from the wall clock has none.
+func TestNextListIsBuiltAhead(t *testing.T) {
+	srv, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := srv.world().store
+	st.lead, st.horizon = 100*365*24*time.Hour, 100*365*24*time.Hour // build at once
+	now := time.Now().Unix()
+	tl := snapshot{t: now, store: st}.allTimed(0)
+	st.ahead.Wait()
+	if tl.until >= 1<<62 {
+		t.Fatal("the data never changes after now: the test proves nothing")
+	}
+	ahead := st.books[0].all.find(tl.until, true)
+	if ahead == nil {
+		t.Fatalf("no list was built ahead for %d", tl.until)
+	}
+	fs, err := srv.newStore(srv.world().tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalLists(t, "all", 0, tl.until, ahead, snapshot{t: tl.until, store: fs}.allTimed(0))
+
+	past := snapshot{t: now - 3*365*24*3600, store: st}.allTimed(0) // ended years ago
+	st.ahead.Wait()
+	if past.until < now && past.ahead.Load() {
+		t.Fatalf("a list that ended in the past was followed ahead")
+	}
+}
