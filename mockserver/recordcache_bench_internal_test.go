@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,7 +18,10 @@ import (
 // BenchmarkWalkByNameHeap measures the live heap after asking for an export ordered by name
 // (every contact generated, then sorted) and paging through it, with and without a bound on
 // the record cache: the index alone, then what the walk leaves. 50,000 contacts unless
-// SPARKMOCK_BENCH_CONTACTS says otherwise (docs/benchmarks.md has 1,000,000).
+// SPARKMOCK_BENCH_CONTACTS says otherwise (docs/benchmarks.md has 1,000,000 and 3,000,000),
+// with no bound and 32 MB unless SPARKMOCK_BENCH_CACHE_MB lists others ("64" or "0 64").
+// It also reports the process's RSS: once the index is built (rss-index-MB) and at its peak
+// during the walk (peak-RSS-MB, Linux only: the peak is reset after the index is built).
 func BenchmarkWalkByNameHeap(b *testing.B) {
 	n := 50_000
 	if v, err := strconv.Atoi(os.Getenv("SPARKMOCK_BENCH_CONTACTS")); err == nil && v > 0 {
@@ -42,7 +46,18 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 		runtime.ReadMemStats(&m)
 		return float64(m.HeapAlloc) / (1 << 20)
 	}
-	for _, mb := range []int64{0, 32} {
+	budgets := []int64{0, 32}
+	if v := os.Getenv("SPARKMOCK_BENCH_CACHE_MB"); v != "" {
+		budgets = nil
+		for _, f := range strings.Fields(v) {
+			mb, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			budgets = append(budgets, mb)
+		}
+	}
+	for _, mb := range budgets {
 		b.Run(fmt.Sprintf("cache-mb=%d", mb), func(b *testing.B) {
 			for b.Loop() {
 				cfg := DefaultConfig()
@@ -53,6 +68,9 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 				}
 				srv.Warm(now)
 				index := heapMB()
+				debug.FreeOSMemory()
+				rssIndex := procStatusMB("VmRSS")
+				_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM
 				get := func(page int) {
 					req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/contacts/export/all?_orderby=DisplayName&_limit=25&_page=%d", page), nil)
 					req.Header.Set("X-SparkApi-User-Agent", "bench")
@@ -73,8 +91,27 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 				b.ReportMetric(index, "index-MB")
 				b.ReportMetric(after, "heap-after-MB")
 				b.ReportMetric(after-index, "records-MB")
+				if rssIndex > 0 {
+					b.ReportMetric(rssIndex, "rss-index-MB")
+					b.ReportMetric(procStatusMB("VmHWM"), "peak-RSS-MB")
+				}
 				runtime.KeepAlive(srv)
 			}
 		})
 	}
+}
+
+// procStatusMB reads a size from /proc/self/status in MB; 0 where there is none.
+func procStatusMB(key string) float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, key+":"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
