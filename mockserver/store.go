@@ -200,9 +200,9 @@ func (s *store) snapshot(t time.Time) snapshot { return snapshot{t: t.Unix(), st
 type timedList struct {
 	from, until int64 // the list holds for every t with from <= t < until
 	list        []entry
-	next        []int64    // when each contact of list next changes (math.MaxInt64: never)
-	byID        []int32    // the positions of list in Id order
-	orders      spanOrders // runs of list already sorted in other orders
+	next        []int64     // when each contact of list next changes (math.MaxInt64: never)
+	byID        []int32     // the positions of list in Id order
+	orders      spanOrders  // runs of list already sorted in other orders
 	ahead       atomic.Bool // the list that follows has been asked for in advance (prebuild)
 }
 
