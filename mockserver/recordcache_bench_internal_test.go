@@ -23,21 +23,8 @@ import (
 // It also reports the process's RSS: once the index is built (rss-index-MB) and at its peak
 // during the walk (peak-RSS-MB, Linux only: the peak is reset after the index is built).
 func BenchmarkWalkByNameHeap(b *testing.B) {
-	n := 50_000
-	if v, err := strconv.Atoi(os.Getenv("SPARKMOCK_BENCH_CONTACTS")); err == nil && v > 0 {
-		n = v
-	}
-	var yaml strings.Builder
-	yaml.WriteString("epoch: 2010-01-01T00:00:00Z\nasOf: 2026-01-01T00:00:00Z\naccounts:\n")
-	yaml.WriteString(`  - {id: "30000000000000000000000000", name: Scale MLS, type: Mls, contacts: 0}` + "\n")
-	for i := range 100 {
-		fmt.Fprintf(&yaml, "  - {id: \"3%025d\", name: Agent %d, type: Member, parent: \"30000000000000000000000000\", contacts: %d}\n", i+1, i, n/100)
-	}
-	yaml.WriteString("tokens:\n  - {token: scale-mls, role: Private, account: \"30000000000000000000000000\"}\n")
-	tree, err := fixtures.Parse("walk.yaml", []byte(yaml.String()))
-	if err != nil {
-		b.Fatal(err)
-	}
+	n := benchContacts(50_000)
+	tree := scaleTree(b, n)
 	now := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
 	// heapMB is the live heap after a collection: the bytes of reachable objects.
 	heapMB := func() float64 {
@@ -114,4 +101,29 @@ func procStatusMB(key string) float64 {
 		}
 	}
 	return 0
+}
+
+// benchContacts is SPARKMOCK_BENCH_CONTACTS, or def.
+func benchContacts(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("SPARKMOCK_BENCH_CONTACTS")); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// scaleTree is bench/genfixtures' tree: an MLS whose 100 members share n contacts, and a
+// Private token on the MLS (scale-mls).
+func scaleTree(b *testing.B, n int) *fixtures.Tree {
+	var yaml strings.Builder
+	yaml.WriteString("epoch: 2010-01-01T00:00:00Z\nasOf: 2026-01-01T00:00:00Z\naccounts:\n")
+	yaml.WriteString(`  - {id: "30000000000000000000000000", name: Scale MLS, type: Mls, contacts: 0}` + "\n")
+	for i := range 100 {
+		fmt.Fprintf(&yaml, "  - {id: \"3%025d\", name: Agent %d, type: Member, parent: \"30000000000000000000000000\", contacts: %d}\n", i+1, i, n/100)
+	}
+	yaml.WriteString("tokens:\n  - {token: scale-mls, role: Private, account: \"30000000000000000000000000\"}\n")
+	tree, err := fixtures.Parse("scale.yaml", []byte(yaml.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tree
 }
