@@ -205,3 +205,27 @@ func TestNextListIsBuiltAhead(t *testing.T) {
 		t.Fatalf("a list that ended in the past was followed ahead")
 	}
 }
+
+// TestListsAreReadWhileOneIsBuilt: a request served by a kept list does not wait for the
+// build of another (a list built ahead takes a pass over every contact).
+func TestListsAreReadWhileOneIsBuilt(t *testing.T) {
+	var lc listCache
+	kept := &timedList{from: 0, until: 10}
+	lc.get(5, func(*timedList) *timedList { return kept })
+	lc.get(20, func(prev *timedList) *timedList {
+		if prev != kept {
+			t.Errorf("the build was not given the list before it")
+		}
+		read := make(chan *timedList)
+		go func() { read <- lc.find(5, true) }()
+		select {
+		case tl := <-read:
+			if tl != kept {
+				t.Errorf("the kept list was not found during the build")
+			}
+		case <-time.After(10 * time.Second): // it takes microseconds; blocked, it never comes
+			t.Fatal("a kept list could not be read while another was built")
+		}
+		return &timedList{from: 10, until: 30}
+	})
+}

@@ -209,30 +209,37 @@ type timedList struct {
 // listCache keeps a few timed lists of one account: a frozen clock needs one, a real clock
 // one per change of the data, a replay with X-Mock-Now one per time it visits.
 type listCache struct {
-	mu    sync.RWMutex
-	lists []*timedList // newest first
+	building sync.Mutex // one build at a time
+	mu       sync.RWMutex
+	lists    []*timedList // newest first
 }
 
 const maxListsPerAccount = 4
 
 // get returns the list that holds at t, building it (once, whoever asks) when none does.
 // build is given the latest list that ended at or before t, if one is kept, to advance from.
+// A build holds only the builders' lock: requests served by a list already kept never wait
+// for it (a list built ahead on the real clock takes a pass over a million contacts).
 func (lc *listCache) get(t int64, build func(prev *timedList) *timedList) *timedList {
 	if tl := lc.find(t, true); tl != nil {
 		return tl
 	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if tl := lc.find(t, false); tl != nil {
+	lc.building.Lock()
+	defer lc.building.Unlock()
+	if tl := lc.find(t, true); tl != nil {
 		return tl // built by another request meanwhile
 	}
 	var prev *timedList
+	lc.mu.RLock()
 	for _, tl := range lc.lists {
 		if tl.until <= t && (prev == nil || tl.until > prev.until) {
 			prev = tl
 		}
 	}
-	tl := build(prev)
+	lc.mu.RUnlock()
+	tl := build(prev) // lists are never changed once kept: prev is read without the lock
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
 	if len(lc.lists) < maxListsPerAccount {
 		lc.lists = append(lc.lists, nil)
 	}
