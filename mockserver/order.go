@@ -3,7 +3,6 @@ package mockserver
 import (
 	"cmp"
 	"slices"
-	"strings"
 )
 
 // stringField returns a string member of a record and whether the contact has it.
@@ -147,13 +146,14 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 		return item{e: e}
 	}
 	var items []item
-	if need*4 >= len(list) {
-		items = make([]item, len(list))
-		for i, e := range list {
-			items[i] = load(e)
+	if need*4 >= len(list) || need > maxHeapWindow {
+		// A full sort holds the keys' values, not every record (sortkeys.go).
+		pos := s.sortPositions(list, keys)
+		out := make([]entry, need)
+		for i, p := range pos[:need] {
+			out[i] = list[p]
 		}
-		slices.SortFunc(items, compare)
-		items = items[:need]
+		return out
 	} else {
 		// A max-heap of the need best so far: the worst of them on top, replaced by anything better.
 		h := make([]item, 0, need)
@@ -224,20 +224,10 @@ func (s *store) compareKey(a, b entry, ra, rb *record, k sortKey) int {
 		c = cmp.Compare(a.id, b.id)
 	case fOwnerID:
 		c = cmp.Compare(s.books[a.book].account.ID, s.books[b.book].account.ID)
-	case fVowEnabled:
-		c = compareOptional(ra.c.HasVowEnabled, rb.c.HasVowEnabled)
-		if c == 2 {
-			c = compareBool(ra.c.VowEnabled, rb.c.VowEnabled)
-		}
 	case -1:
 		c = 0 // a field of the spec the generator never writes: every contact lacks it
 	default:
-		sa, oka := ra.stringField(k.field)
-		sb, okb := rb.stringField(k.field)
-		c = compareOptional(oka, okb)
-		if c == 2 {
-			c = strings.Compare(sa, sb)
-		}
+		c = compareValues(k.field, valueOf(ra, k.field), valueOf(rb, k.field))
 	}
 	if k.desc {
 		return -c

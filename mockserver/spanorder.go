@@ -36,6 +36,7 @@ type spanKey struct {
 type spanOrder struct {
 	ready atomic.Bool
 	pos   []int32
+	keys  []sortKey // the order, set before ready
 }
 
 const (
@@ -158,29 +159,74 @@ func (s *store) sortSpan(tl *timedList, key spanKey, keys []sortKey, so *spanOrd
 	go func() {
 		defer s.sorts.Done()
 		defer func() { <-s.sorting }()
-		run := tl.list[key.lo:key.hi]
-		var recs []*record
-		if !entryOnly(keys) {
-			recs = make([]*record, len(run))
-			for i, e := range run {
-				recs[i] = s.record(e)
-			}
-		}
-		pos := make([]int32, len(run))
-		for i := range pos {
-			pos[i] = int32(i)
-		}
-		slices.SortFunc(pos, func(a, b int32) int {
-			var ra, rb *record
-			if recs != nil {
-				ra, rb = recs[a], recs[b]
-			}
-			return s.compareEntries(keys, run[a], run[b], ra, rb)
-		})
+		pos := s.sortPositions(tl.list[key.lo:key.hi], keys)
 		for i := range pos {
 			pos[i] += int32(key.lo)
 		}
-		so.pos = pos
+		so.pos, so.keys = pos, keys
 		so.ready.Store(true) // publishes pos: readers load ready first
 	}()
+}
+
+// carryOrders moves prev's sorted runs that reach the end of the list (a ModificationTimestamp
+// Gt or Ge filter, or none) onto tl, the list advance made from prev, instead of sorting them
+// again on the next request. kept maps prev's positions to tl's (-1: the contact changed), and
+// tl.list[n:] are the contacts that changed or were added, all at the end of tl: each run
+// keeps its kept contacts in their order, and the changes are put in place by a binary search.
+func (s *store) carryOrders(prev, tl *timedList, kept []int32, n int) {
+	prev.orders.mu.Lock()
+	type run struct {
+		key spanKey
+		so  *spanOrder
+	}
+	var runs []run
+	for key, so := range prev.orders.m {
+		if so.ready.Load() && key.hi == len(prev.list) {
+			runs = append(runs, run{key, so})
+		}
+	}
+	prev.orders.mu.Unlock()
+	for _, r := range runs {
+		keys := r.so.keys
+		lo := n
+		for p := r.key.lo; p < len(kept); p++ {
+			if kept[p] >= 0 {
+				lo = int(kept[p])
+				break
+			}
+		}
+		compare := func(a, b int32) int {
+			ea, eb := tl.list[a], tl.list[b]
+			var ra, rb *record
+			if !entryOnly(keys) {
+				ra, rb = s.record(ea), s.record(eb)
+			}
+			return s.compareEntries(keys, ea, eb, ra, rb)
+		}
+		old := make([]int32, 0, r.key.hi-r.key.lo)
+		for _, p := range r.so.pos {
+			if k := kept[p]; k >= 0 {
+				old = append(old, k)
+			}
+		}
+		added := make([]int32, len(tl.list)-n)
+		for i := range added {
+			added[i] = int32(n + i)
+		}
+		slices.SortFunc(added, compare)
+		pos := make([]int32, 0, len(old)+len(added))
+		from := 0
+		for _, a := range added {
+			at, _ := slices.BinarySearchFunc(old[from:], a, compare)
+			pos = append(pos, old[from:from+at]...)
+			pos = append(pos, a)
+			from += at
+		}
+		pos = append(pos, old[from:]...)
+		key := spanKey{order: r.key.order, lo: lo, hi: len(tl.list)}
+		if so, fresh := tl.orders.lookup(key); fresh {
+			so.pos, so.keys = pos, keys
+			so.ready.Store(true)
+		}
+	}
 }
