@@ -197,8 +197,12 @@ func TestBufferedBytesAreSharedAndGivenBack(t *testing.T) {
 		}()
 	}
 	held.Wait()
-	for deadline := time.Now().Add(10 * time.Second); p.Buffered() < 2*size && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond) // the proxy reads what was sent: 2 x 3 MB held
+	// The proxy reads what was sent: 2 x 3 MB held, each in a buffer of the answer's length.
+	// Wait for exactly that: while a buffer grows the old one is still counted, and a sum that
+	// merely passes 2 x 3 MB may be one buffer mid-growth, the other still to grow (and then
+	// to meet the third request's growth and be refused).
+	for deadline := time.Now().Add(20 * time.Second); p.Buffered() != 2*int64(len(page)) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
 	}
 	res, body := get(t, srv.URL+"/v1/contacts/export?x=1", "private-member-avery")
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get(proxy.HeaderFault) != proxy.FaultBusy || res.Header.Get("Retry-After") == "" {
