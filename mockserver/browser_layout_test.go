@@ -114,13 +114,15 @@ func testPageLayout(t *testing.T, b *browser) {
 		t.Errorf("the variant picker offers %d options, want %d (server default, none, every variant)", options, want)
 	}
 	must(t, p.eval(ctx, `(() => { const s = document.querySelector("#p-variant"); s.value = "timestamps-utc"; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, nil))
+	// The previous answer is cleared first, so the wait below sees the new one, not the last.
+	must(t, p.eval(ctx, `(() => { document.querySelector("#result").dataset.state = ""; document.querySelector("#result-raw").textContent = ""; return true; })()`, nil))
 	must(t, p.click(ctx, "#run"))
 	must(t, p.waitFor(ctx, `document.querySelector("#result").dataset.state === "ok" && document.querySelector("#result-raw").textContent.includes("ModificationTimestamp")`))
 	var raw, curl string
 	must(t, p.eval(ctx, `document.querySelector("#result-raw").textContent`, &raw))
 	must(t, p.eval(ctx, `document.querySelector("#ex-curl").textContent`, &curl))
 	if !regexp.MustCompile(`"ModificationTimestamp": ?"[0-9T:.-]+Z"`).MatchString(raw) || regexp.MustCompile(`"ModificationTimestamp": ?"[0-9T:.-]+[+-]\d\d:\d\d"`).MatchString(raw) {
-		t.Errorf("with the timestamps-utc variant picked, the answer's timestamps are not all in UTC: %.400s", raw)
+		t.Errorf("with the timestamps-utc variant picked, the answer's timestamps are not all in UTC: %.600s", raw)
 	}
 	if !strings.Contains(curl, "X-Mock-Variant: timestamps-utc") {
 		t.Errorf("the curl example lacks the picked variant: %s", curl)
