@@ -1,10 +1,12 @@
 package contracttest
 
+import "github.com/sparkmock/sparkmock"
+
 // unknownToken is a token no service issued: the suite's own, so it is shown in full.
 const unknownToken = "contracttest-unknown-token-8f3a61c2"
 
 func checkNoCredentials(s *session, v *verdict) {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.once("none "+p, call{path: p})
 		if err != nil {
 			v.errored(err)
@@ -16,7 +18,7 @@ func checkNoCredentials(s *session, v *verdict) {
 }
 
 func checkUnknownToken(s *session, v *verdict) {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.do(call{path: p, token: unknownToken})
 		if err != nil {
 			v.errored(err)
@@ -31,7 +33,7 @@ func checkUserAgent(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		// Missing, and present but empty: a name nobody can read is no name.
 		for _, c := range []call{{path: p, as: RolePrivate, noUA: true}, {path: p, as: RolePrivate, emptyUA: true}} {
 			x, err := s.do(c)
@@ -48,7 +50,7 @@ func checkBearer(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.do(call{path: p, as: RolePrivate, bearer: true, query: q("_limit", "1")})
 		if err != nil {
 			v.errored(err)

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // tieField is the field order.ties sorts on: one many contacts share.
@@ -15,8 +17,8 @@ func checkOrderTies(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
-		x, err := s.get(p, q("_orderby", tieField, "_limit", strconv.Itoa(listLimit))...)
+	for _, p := range sparkmock.ExportPaths() {
+		x, err := s.get(p, q("_orderby", tieField, "_limit", strconv.Itoa(s.cfg.limits.list))...)
 		if err != nil {
 			v.errored(err)
 			continue
@@ -55,7 +57,7 @@ func checkModificationZone(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		if l.problem != "" {
 			v.skip("%s", l.problem)

@@ -10,12 +10,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/sparkmock/sparkmock"
 )
 
 // baseline makes sure the checks that judge every exchange have a success and an error of
 // each path to judge, even when -run selected nothing else.
 func (s *session) baseline() {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		if _, ok := s.cfg.tokens[RolePrivate]; ok {
 			_, _ = s.get(p, q("_limit", "2", "_pagination", "1")...)
 		}

@@ -5,14 +5,13 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
-// Bounds of a full listing: the suite reads at most maxRows contacts of a path, in pages of
-// listLimit (the documented maximum of /export/all, valid on both paths).
-const (
-	listLimit = 25
-	maxRows   = 2000
-)
+// maxRows bounds a full listing: the suite reads at most maxRows contacts of a path, in pages
+// of limits.list (the documented maximum of /export/all, valid on both paths).
+const maxRows = 2000
 
 // contact is one contact as the target returned it.
 type contact struct {
@@ -151,7 +150,7 @@ func (s *session) listingAs(role Role, path string) *listing {
 	}
 	wantPages := -1
 	for page := 1; ; page++ {
-		x, err := s.do(call{path: path, as: role, query: q("_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))})
+		x, err := s.do(call{path: path, as: role, query: q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1", "_page", strconv.Itoa(page))})
 		if err != nil {
 			l.problem = err.Error()
 			return l
@@ -174,7 +173,7 @@ func (s *session) listingAs(role Role, path string) *listing {
 		}
 		l.totals = append(l.totals, total)
 		if page == 1 && total >= 0 {
-			wantPages = (total + listLimit - 1) / listLimit
+			wantPages = (total + s.cfg.limits.list - 1) / s.cfg.limits.list
 		}
 		for _, r := range results {
 			if c, ok := newContact(r, page, &s.zone); ok {
@@ -184,7 +183,7 @@ func (s *session) listingAs(role Role, path string) *listing {
 		switch {
 		case wantPages >= 0 && page >= wantPages:
 			return l
-		case wantPages < 0 && len(results) < listLimit:
+		case wantPages < 0 && len(results) < s.cfg.limits.list:
 			return l
 		case len(results) == 0:
 			return l
@@ -222,8 +221,6 @@ func (z *zoneEvidence) observe(t time.Time) {
 
 var exportTimestampForm = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$`)
 
-const exportTimestampLayout = "2006-01-02T15:04:05"
-
 // exportInstants reads an ExportTimestamp and returns the earliest and the latest instant it
 // can mean: exactly one when the target's offsets all agree with the configured zone,
 // otherwise one per plausible offset (the zone's and every offset the target showed).
@@ -231,7 +228,7 @@ func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool
 	if !exportTimestampForm.MatchString(ts) {
 		return time.Time{}, time.Time{}, false
 	}
-	local, err := time.ParseInLocation(exportTimestampLayout, ts, s.cfg.loc)
+	local, err := time.ParseInLocation(sparkmock.ExportTimestampLayout, ts, s.cfg.loc)
 	if err != nil {
 		return time.Time{}, time.Time{}, false
 	}
@@ -239,7 +236,7 @@ func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool
 	if !s.zone.mismatch {
 		return earliest, latest, true
 	}
-	naive, _ := time.Parse(exportTimestampLayout, ts) // the wall clock read as UTC
+	naive, _ := time.Parse(sparkmock.ExportTimestampLayout, ts) // the wall clock read as UTC
 	for off := range s.zone.offsets {
 		t := naive.Add(-time.Duration(off) * time.Second)
 		if t.Before(earliest) {

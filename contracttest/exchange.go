@@ -87,6 +87,7 @@ type Judge struct {
 	requests   bounded.Map[string, *requestVerdict]
 	sources    map[string]Source
 	headersOf  map[*openapi3.Operation][]string
+	limits     limits
 }
 
 // exchangeChecks are the ids Judge reports under, in catalog order.
@@ -119,9 +120,9 @@ func ExchangeChecks() []CheckInfo {
 func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 	j := &Judge{strict: cfg.Strict, loc: cfg.Location, spec: cfg.Spec, sources: map[string]Source{}}
 	if j.loc == nil {
-		loc, err := time.LoadLocation(DefaultLocation)
+		loc, err := time.LoadLocation(sparkmock.DefaultZone)
 		if err != nil {
-			return nil, fmt.Errorf("contracttest: time zone %s: %w", DefaultLocation, err)
+			return nil, fmt.Errorf("contracttest: time zone %s: %w", sparkmock.DefaultZone, err)
 		}
 		j.loc = loc
 	}
@@ -132,10 +133,9 @@ func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 		}
 		j.spec = doc
 	}
-	for _, p := range Paths {
-		if item := j.spec.Paths.Find(p); item == nil || item.Get == nil {
-			return nil, fmt.Errorf("contracttest: the spec has no GET %s: it is not a contract of the export", p)
-		}
+	var err error
+	if j.limits, err = limitsOf(j.spec); err != nil {
+		return nil, fmt.Errorf("contracttest: %w", err)
 	}
 	// conformance.schema judges the documented view: a legal [choice] (a _select without Id,
 	// an unconfirmed field in another form) is never a [doc] failure; strict also judges the
@@ -234,7 +234,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 		judgeStatusDocumented(r, x, route)
 	}
 	// A path that is not clean (//v1/…) is still the API's: judged, on no route.
-	if (!strings.HasPrefix(in.URL.Path, "/v1/") && !strings.HasPrefix(path.Clean(in.URL.Path), "/v1/") && route == nil) ||
+	if (!strings.HasPrefix(in.URL.Path, sparkmock.APIPrefix+"/") && !strings.HasPrefix(path.Clean(in.URL.Path), sparkmock.APIPrefix+"/") && route == nil) ||
 		in.Method == http.MethodHead || in.Status == http.StatusNoContent || in.Status == http.StatusNotModified {
 		return out // not the API, or an answer without a body (a CORS preflight's 204): nothing more to judge
 	}
@@ -275,7 +275,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	r.as("envelope.error")
 	judgeEnvelopeError(r, x)
 
-	if route == nil || in.Method != http.MethodGet || (x.path != PathExport && x.path != PathAll) {
+	if route == nil || in.Method != http.MethodGet || (x.path != sparkmock.PathExport && x.path != sparkmock.PathExportAll) {
 		return out
 	}
 	var f *sentFilter
@@ -403,7 +403,7 @@ func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *route
 				v.check = "auth.user-agent"
 			case "_limit":
 				v.check = "bad-input.limit"
-				if n, err := strconv.Atoi(req.URL.Query().Get("_limit")); err == nil && n > maxLimit(in.URL.Path) {
+				if n, err := strconv.Atoi(req.URL.Query().Get("_limit")); err == nil && n > j.limits.of(in.URL.Path).MaxLimit {
 					v.check = "paging.over-max-rejected"
 				}
 			case "_page", "_skip", "_pagination", "_orderby", "_select":
@@ -500,7 +500,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 	path := x.path
 	r.as("incremental.export-timestamp")
 	judgeExportTimestamp(r, x, func(ts string) (time.Time, time.Time, bool) {
-		t, err := time.ParseInLocation(exportTimestampLayout, ts, j.loc)
+		t, err := time.ParseInLocation(sparkmock.ExportTimestampLayout, ts, j.loc)
 		return t, t, err == nil
 	})
 	res, hasResults := x.results()
@@ -512,14 +512,15 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 
 	r.as("paging.disjoint")
 	judgeNoDuplicateIDs(r, x, res)
-	maxRows := maxLimit(path)
+	pg := j.limits.of(path)
+	maxRows := pg.MaxLimit
 	r.as("paging.over-max")
 	if rows > maxRows {
 		r.fail(x, nil, "got %d contacts, want at most %d, the maximum on %s", rows, maxRows, path)
 	} else {
 		r.ok()
 	}
-	limit, limitOK := defaultLimit, true
+	limit, limitOK := pg.DefaultLimit, true
 	if query.Has("_limit") {
 		n, err := strconv.Atoi(query.Get("_limit"))
 		limit, limitOK = n, err == nil && n >= 0 && n <= maxRows
@@ -537,10 +538,10 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 	} else {
 		r.as("paging.default-size")
 		switch {
-		case rows > defaultLimit:
-			r.fail(x, nil, "got %d contacts without _limit, want at most %d (the default page size)", rows, defaultLimit)
-		case f.pageSize >= 0 && f.pageSize != defaultLimit:
-			r.fail(x, f.pagination, "got PageSize %d without _limit, want the default %d", f.pageSize, defaultLimit)
+		case rows > pg.DefaultLimit:
+			r.fail(x, nil, "got %d contacts without _limit, want at most %d (the default page size)", rows, pg.DefaultLimit)
+		case f.pageSize >= 0 && f.pageSize != pg.DefaultLimit:
+			r.fail(x, f.pagination, "got PageSize %d without _limit, want the default %d", f.pageSize, pg.DefaultLimit)
 		default:
 			r.ok()
 		}
@@ -630,7 +631,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 		}
 		c := contact{obj: obj}
 		c.id, _ = obj["Id"].(string)
-		if len(sel) == 0 || path == PathExport || selected["OwnerId"] {
+		if len(sel) == 0 || path == sparkmock.PathExport || selected["OwnerId"] {
 			// [choice] Under a _select without OwnerId, /export/all may leave it out.
 			r.as("own-all.owner-id")
 			judgeOwner(r, x, path, c)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
@@ -58,7 +59,7 @@ func quoteLiteral(s string) string {
 // /export's, sorted by Id so the cases do not depend on the page order.
 func (s *session) sampleContacts() []contact {
 	var rows []contact
-	for _, p := range []string{PathAll, PathExport} {
+	for _, p := range []string{sparkmock.PathExportAll, sparkmock.PathExport} {
 		if l := s.listing(p); l.problem == "" && len(l.rows) > 0 {
 			rows = append(rows, l.rows...)
 			break
@@ -247,7 +248,7 @@ var errJudged = errors.New("already judged")
 var farWest = time.FixedZone("-11:00", -11*3600)
 
 // filterPaths are the paths each filter is sent to.
-var filterPaths = []string{PathAll, PathExport}
+var filterPaths = []string{sparkmock.PathExportAll, sparkmock.PathExport}
 
 // answer sends a filter to a path (once per run) and reads up to maxFilterPages pages.
 func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
@@ -257,7 +258,7 @@ func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
 	}
 	a := &filterAnswer{total: -1}
 	for page := 1; page <= maxFilterPages; page++ {
-		x, err := s.get(path, q("_filter", fc.filter, "_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+		x, err := s.get(path, q("_filter", fc.filter, "_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1", "_page", strconv.Itoa(page))...)
 		if err != nil {
 			return nil, err
 		}
@@ -282,7 +283,7 @@ func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
 			a.complete = len(a.rows) == a.total
 			break
 		}
-		if len(res) < listLimit {
+		if len(res) < s.cfg.limits.list {
 			break
 		}
 	}
@@ -473,7 +474,7 @@ func checkBadFilter(s *session, v *verdict) {
 		if !oracleRejects(s, f, sparkql.CodeInvalid) {
 			continue
 		}
-		x, err := s.get(PathAll, q("_filter", f, "_limit", "1")...)
+		x, err := s.get(sparkmock.PathExportAll, q("_filter", f, "_limit", "1")...)
 		if err != nil {
 			v.errored(err)
 			continue
@@ -490,7 +491,7 @@ func checkFilterLimits(s *session, v *verdict) {
 		if !oracleRejects(s, f, sparkql.CodeLimit) {
 			continue
 		}
-		x, err := s.get(PathAll, q("_filter", f, "_limit", "1")...)
+		x, err := s.get(sparkmock.PathExportAll, q("_filter", f, "_limit", "1")...)
 		if err != nil {
 			v.errored(err)
 			continue
@@ -518,7 +519,7 @@ func (s *session) confirmMissing(p string, fc *filterCase, missing []contact) (c
 			why = fmt.Sprintf("the first %d read again changed since the run began, or moved off their pages", maxReReads)
 			break
 		}
-		x, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(m.page), "_pagination", "1")...)
+		x, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(m.page), "_pagination", "1")...)
 		if err != nil || x.status != 200 {
 			return contact{}, nil, "their listing pages could not be read again to confirm it"
 		}

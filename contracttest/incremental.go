@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // clockSkew is how far ExportTimestamp may run ahead of the response's Date: the two may come
@@ -37,7 +39,7 @@ func checkSince(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		// Some data first, so the zone of ExportTimestamp can be judged.
 		s.listing(p)
 		x, err := s.get(p, q("_limit", "1")...)
@@ -58,7 +60,7 @@ func checkSince(s *session, v *verdict) {
 		filter := "ModificationTimestamp Gt " + ts
 		bad := false
 		for page := 1; page <= maxFilterPages; page++ {
-			y, err := s.get(p, q("_filter", filter, "_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+			y, err := s.get(p, q("_filter", filter, "_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1", "_page", strconv.Itoa(page))...)
 			if err != nil {
 				v.errored(err)
 				bad = true
@@ -83,7 +85,7 @@ func checkSince(s *session, v *verdict) {
 					bad = true
 				}
 			}
-			if len(res) < listLimit {
+			if len(res) < s.cfg.limits.list {
 				break
 			}
 		}

@@ -3,6 +3,8 @@ package contracttest
 import (
 	"net/http"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // documentedWrites are the methods the documentation says answer 405.
@@ -35,7 +37,7 @@ func checkMethodsNotAllowed(s *session, v *verdict) {
 // eachWriteAnswer judges the answer to each documented write (POST, PUT, DELETE) on each
 // path; a probe that got no answer is an error of the check.
 func eachWriteAnswer(s *session, v *verdict, judge func(x *exchange, method, path string)) {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, m := range documentedWrites {
 			x, err := s.methodAnswer(m, p)
 			if err != nil {
@@ -63,7 +65,7 @@ func checkMethodsCode(s *session, v *verdict) {
 // checkMethodsBeforeAuth: a write without credentials is 405 too ([choice]: the method is
 // checked before authentication; 401 first is as legal).
 func checkMethodsBeforeAuth(s *session, v *verdict) {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.once("method-no-credentials POST "+p, call{method: http.MethodPost, path: p})
 		judge405(v, x, err, "POST without credentials", ": the method is checked before authentication")
 	}
@@ -103,7 +105,7 @@ func checkMethodsEnvelope(s *session, v *verdict) {
 }
 
 func checkAllowHeader(s *session, v *verdict) {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, m := range append(append([]string(nil), documentedWrites...), http.MethodPatch) {
 			x, err := s.methodAnswer(m, p)
 			if err != nil {
@@ -141,7 +143,7 @@ func allowsOnlyGet(allow string) bool {
 }
 
 func checkPatch(s *session, v *verdict) {
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.methodAnswer(http.MethodPatch, p)
 		judge405(v, x, err, "PATCH", "")
 	}

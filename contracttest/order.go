@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // checkOrder judges _orderby on ModificationTimestamp, ascending or descending: instants
@@ -17,12 +19,12 @@ func checkOrder(desc bool) func(*session, *verdict) {
 		if desc {
 			order = "-" + order
 		}
-		for _, p := range Paths {
+		for _, p := range sparkmock.ExportPaths() {
 			var got []contact
 			var pages []*exchange
 			failed := false
 			for page := 1; page <= 2; page++ {
-				x, err := s.get(p, q("_orderby", order, "_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(page), "_pagination", "1")...)
+				x, err := s.get(p, q("_orderby", order, "_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page), "_pagination", "1")...)
 				if err != nil {
 					v.errored(err)
 					failed = true
@@ -40,7 +42,7 @@ func checkOrder(desc bool) func(*session, *verdict) {
 						got = append(got, c)
 					}
 				}
-				if f.totalRows >= 0 && f.totalRows <= listLimit || f.rows < listLimit {
+				if f.totalRows >= 0 && f.totalRows <= s.cfg.limits.list || f.rows < s.cfg.limits.list {
 					break
 				}
 			}
@@ -130,7 +132,7 @@ func checkDefaultOrder(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		if l.problem != "" {
 			v.skip("%s", l.problem)

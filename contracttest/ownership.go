@@ -3,6 +3,8 @@ package contracttest
 import (
 	"sort"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // pageOf returns the exchange a contact of a listing came on.
@@ -17,7 +19,7 @@ func checkSubset(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	own, all := s.listing(PathExport), s.listing(PathAll)
+	own, all := s.listing(sparkmock.PathExport), s.listing(sparkmock.PathExportAll)
 	switch {
 	case own.problem != "":
 		v.skip("%s", own.whyIncomplete())
@@ -26,7 +28,7 @@ func checkSubset(s *session, v *verdict) {
 		v.skip("%s", all.whyIncomplete())
 		return
 	case len(own.rows) == 0:
-		v.skip("%s has no contacts: nothing to find in %s", PathExport, PathAll)
+		v.skip("%s has no contacts: nothing to find in %s", sparkmock.PathExport, sparkmock.PathExportAll)
 		return
 	}
 	inAll := all.byID()
@@ -40,7 +42,7 @@ func checkSubset(s *session, v *verdict) {
 			if s.changedDuringRun(c) {
 				continue
 			}
-			v.fail(own.pageOf(c), c.obj, "contact %s of %s is not in %s", c.id, PathExport, PathAll)
+			v.fail(own.pageOf(c), c.obj, "contact %s of %s is not in %s", c.id, sparkmock.PathExport, sparkmock.PathExportAll)
 			continue
 		}
 		v.ok()
@@ -53,7 +55,7 @@ func checkSubset(s *session, v *verdict) {
 			parts = append(parts, o+" ("+plural(len(owners[o]), "contact")+")")
 		}
 		sort.Strings(parts)
-		v.fail(nil, nil, "the contacts of %s have %d owners in %s: %s; want one, the current user", PathExport, len(owners), PathAll, strings.Join(parts, ", "))
+		v.fail(nil, nil, "the contacts of %s have %d owners in %s: %s; want one, the current user", sparkmock.PathExport, len(owners), sparkmock.PathExportAll, strings.Join(parts, ", "))
 	}
 	// The current user's OwnerId is on its own contacts only: an /export/all contact with it
 	// that /export lacks means the own contacts carry another account's id.
@@ -65,19 +67,19 @@ func checkSubset(s *session, v *verdict) {
 				continue
 			}
 			if _, ok := inOwn[c.id]; !ok && !s.changedDuringRun(c) && own.complete() {
-				v.fail(all.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, the owner of the %s contacts, but is not in %s: the current user's contacts carry another account's OwnerId", c.id, PathAll, me, PathExport, PathExport)
+				v.fail(all.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, the owner of the %s contacts, but is not in %s: the current user's contacts carry another account's OwnerId", c.id, sparkmock.PathExportAll, me, sparkmock.PathExport, sparkmock.PathExport)
 				break
 			}
 		}
 	}
-	v.note("%d contacts of %s among %d of %s", len(own.rows), PathExport, len(all.rows), PathAll)
+	v.note("%d contacts of %s among %d of %s", len(own.rows), sparkmock.PathExport, len(all.rows), sparkmock.PathExportAll)
 }
 
 func checkOwnerID(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		if l.problem != "" {
 			v.skip("%s", l.problem)
@@ -111,14 +113,14 @@ func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *
 	if !v.needPrivate() {
 		return nil, nil, false
 	}
-	theirs, mine = s.listingAs(role, PathExport), s.listing(PathAll)
+	theirs, mine = s.listingAs(role, sparkmock.PathExport), s.listing(sparkmock.PathExportAll)
 	switch {
 	case theirs.problem != "":
 		v.skip("%s", theirs.problem)
 	case whole && !mine.complete() || mine.problem != "":
 		v.skip("%s", mine.whyIncomplete())
 	case len(theirs.rows) == 0:
-		v.skip("the %s account has no contacts of its own: nothing to look for in %s", role, PathAll)
+		v.skip("the %s account has no contacts of its own: nothing to look for in %s", role, sparkmock.PathExportAll)
 	default:
 		return theirs, mine, true
 	}
@@ -141,7 +143,7 @@ func checkControlled(s *session, v *verdict) {
 			if s.changedDuringRun(c) {
 				continue
 			}
-			v.fail(theirs.pageOf(c), c.obj, "contact %s of the controlled account's %s is not in the Private token's %s", c.id, PathExport, PathAll)
+			v.fail(theirs.pageOf(c), c.obj, "contact %s of the controlled account's %s is not in the Private token's %s", c.id, sparkmock.PathExport, sparkmock.PathExportAll)
 			continue
 		}
 		v.ok()
@@ -158,12 +160,12 @@ func checkOutsider(s *session, v *verdict) {
 	outside := theirs.byID()
 	for _, c := range mine.rows {
 		if _, ok := outside[c.id]; ok && c.id != "" {
-			v.fail(mine.pageOf(c), c.obj, "contact %s of the outsider account (a token the Private one does not control) is in the Private token's %s", c.id, PathAll)
+			v.fail(mine.pageOf(c), c.obj, "contact %s of the outsider account (a token the Private one does not control) is in the Private token's %s", c.id, sparkmock.PathExportAll)
 			return
 		}
 	}
 	v.ok()
 	if mine.truncated {
-		v.note("%s read up to %d contacts", PathAll, maxRows)
+		v.note("%s read up to %d contacts", sparkmock.PathExportAll, maxRows)
 	}
 }

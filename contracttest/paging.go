@@ -3,21 +3,44 @@ package contracttest
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/sparkmock/sparkmock"
 )
 
-// Page sizes of the contract, section 4.
-const (
-	defaultLimit = 10
-	maxLimitOwn  = 100 // /v1/contacts/export
-	maxLimitAll  = 25  // /v1/contacts/export/all
-	maxPage      = 100000
-)
+// limits are the page limits of the contract (section 4), read from the spec the suite or
+// the Judge runs with (sparkmock.PagingOf), so a -spec with other limits is judged by them.
+type limits struct {
+	byPath map[string]sparkmock.Paging
+	// list is the page size of a full listing: the smaller maximum, valid on both paths.
+	list int
+}
 
-func maxLimit(path string) int {
-	if path == PathExport {
-		return maxLimitOwn
+// limitsOf reads the limits of both export paths from spec, which must declare GET on both.
+func limitsOf(spec *openapi3.T) (limits, error) {
+	l := limits{byPath: map[string]sparkmock.Paging{}}
+	for _, p := range sparkmock.ExportPaths() {
+		if item := spec.Paths.Find(p); item == nil || item.Get == nil {
+			return limits{}, fmt.Errorf("the spec has no GET %s: it is not a contract of the export", p)
+		}
+		pg, err := sparkmock.PagingOf(spec, p)
+		if err != nil {
+			return limits{}, err
+		}
+		l.byPath[p] = pg
+		if l.list == 0 || pg.MaxLimit < l.list {
+			l.list = pg.MaxLimit
+		}
 	}
-	return maxLimitAll
+	return l, nil
+}
+
+// of returns path's limits; any other path gets those of /export/all.
+func (l limits) of(path string) sparkmock.Paging {
+	if pg, ok := l.byPath[path]; ok {
+		return pg
+	}
+	return l.byPath[sparkmock.PathExportAll]
 }
 
 // pageFacts is what one page answer says about itself.
@@ -80,7 +103,7 @@ func checkLimit(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, n := range []int{0, 1, 2, 5} {
 			x, err := s.get(p, q("_limit", strconv.Itoa(n), "_pagination", "1")...)
 			if err != nil {
@@ -114,7 +137,7 @@ func checkDefaultSize(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.get(p, q("_pagination", "1")...)
 		if err != nil {
 			v.errored(err)
@@ -124,6 +147,7 @@ func checkDefaultSize(s *session, v *verdict) {
 		if !ok {
 			continue
 		}
+		defaultLimit := s.cfg.limits.of(p).DefaultLimit
 		judged := false
 		if f.pageSize >= 0 {
 			judged = true
@@ -135,7 +159,7 @@ func checkDefaultSize(s *session, v *verdict) {
 		total := s.totalOf(p, f)
 		if total >= 0 {
 			if f.rows != min(defaultLimit, total) {
-				v.fail(x, nil, "got %d contacts without _limit, want %d (the default page size 10; TotalRows %d)", f.rows, min(defaultLimit, total), total)
+				v.fail(x, nil, "got %d contacts without _limit, want %d (the default page size %d; TotalRows %d)", f.rows, min(defaultLimit, total), defaultLimit, total)
 				continue
 			}
 			judged = judged || total > defaultLimit
@@ -152,8 +176,8 @@ func checkMaxLimit(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
-		m := maxLimit(p)
+	for _, p := range sparkmock.ExportPaths() {
+		m := s.cfg.limits.of(p).MaxLimit
 		x, err := s.get(p, q("_limit", strconv.Itoa(m), "_pagination", "1")...)
 		if err != nil {
 			v.errored(err)
@@ -180,8 +204,8 @@ func checkOverMax(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
-		m := maxLimit(p)
+	for _, p := range sparkmock.ExportPaths() {
+		m := s.cfg.limits.of(p).MaxLimit
 		x, err := s.get(p, q("_limit", strconv.Itoa(m+1), "_pagination", "1")...)
 		if err != nil {
 			v.errored(err)
@@ -213,8 +237,8 @@ func checkOverMaxRejected(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
-		m := maxLimit(p)
+	for _, p := range sparkmock.ExportPaths() {
+		m := s.cfg.limits.of(p).MaxLimit
 		x, err := s.get(p, q("_limit", strconv.Itoa(m+1))...)
 		if err != nil {
 			v.errored(err)
@@ -224,7 +248,7 @@ func checkOverMaxRejected(s *session, v *verdict) {
 	}
 }
 
-// smallPages reads a path of few contacts (2 to 2×listLimit) in about three pages, so that
+// smallPages reads a path of few contacts (2 to 2×s.cfg.limits.list) in about three pages, so that
 // disjointness can be judged on it too.
 func (s *session) smallPages(path string, total int) (limit int, pages []*exchange, err error) {
 	limit = max(1, (total+2)/3)
@@ -242,14 +266,14 @@ func checkDisjoint(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		if l.problem != "" {
 			v.skip("%s: %s", p, l.problem)
 			continue
 		}
 		pages := l.pages
-		limit := listLimit
+		limit := s.cfg.limits.list
 		if len(pages) < 2 {
 			total := l.total()
 			if total < 2 {
@@ -302,7 +326,7 @@ func checkComplete(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		switch {
 		case l.complete():
@@ -318,7 +342,7 @@ func checkComplete(s *session, v *verdict) {
 			continue
 		}
 		v.fail(l.pages[len(l.pages)-1], l.pages[0].D()["Pagination"],
-			"the %d pages of %d hold %d contacts, %d distinct, want TotalRows = %d distinct contacts", len(l.pages), listLimit, len(l.rows), len(l.byID()), l.total())
+			"the %d pages of %d hold %d contacts, %d distinct, want TotalRows = %d distinct contacts", len(l.pages), s.cfg.limits.list, len(l.rows), len(l.byID()), l.total())
 	}
 }
 
@@ -343,14 +367,14 @@ func checkArithmetic(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		if l.problem != "" {
 			v.skip("%s: %s", p, l.problem)
 			continue
 		}
 		for i, x := range l.pages {
-			judgePagination(v, x, listLimit, i+1, l.stable())
+			judgePagination(v, x, s.cfg.limits.list, i+1, l.stable())
 		}
 		total := l.total()
 		if total < 0 {
@@ -364,7 +388,7 @@ func checkArithmetic(s *session, v *verdict) {
 		}
 		// And a page size that divides TotalRows, on its last page: TotalPages is exactly
 		// TotalRows/PageSize there, where off-by-one arithmetic shows.
-		div := divisorLimit(total, maxLimit(p))
+		div := divisorLimit(total, s.cfg.limits.of(p).MaxLimit, s.cfg.limits.list)
 		for _, probe := range []struct{ limit, page int }{{7, page}, {div, max(1, min(total/div, 100000))}} {
 			what := fmt.Sprintf("_limit=%d&_page=%d", probe.limit, probe.page)
 			x, err := s.get(p, q("_limit", strconv.Itoa(probe.limit), "_page", strconv.Itoa(probe.page), "_pagination", "1")...)
@@ -380,8 +404,8 @@ func checkArithmetic(s *session, v *verdict) {
 }
 
 // divisorLimit is the largest page size from 2 to max that divides total (other than
-// listLimit, already judged), or 1.
-func divisorLimit(total, max int) int {
+// s.cfg.limits.list, already judged), or 1.
+func divisorLimit(total, max, listLimit int) int {
 	for d := max; d >= 2; d-- {
 		if total > 0 && total%d == 0 && d != listLimit {
 			return d
@@ -394,15 +418,15 @@ func checkCount(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		// Asked twice when they disagree: data may change between two requests.
 		for attempt := 1; attempt <= 2; attempt++ {
-			xc, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_pagination", "count")...)
+			xc, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "count")...)
 			if err != nil {
 				v.errored(err)
 				break
 			}
-			x1, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_pagination", "1")...)
+			x1, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1")...)
 			if err != nil {
 				v.errored(err)
 				break
@@ -439,7 +463,7 @@ func checkNoPagination(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, ps := range [][]param{q("_limit", "1"), q("_limit", "1", "_pagination", "0")} {
 			x, err := s.get(p, ps...)
 			if err != nil {
@@ -462,7 +486,7 @@ func checkSkip(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		l := s.listing(p)
 		if !l.complete() {
 			v.skip("%s", l.whyIncomplete())
@@ -515,18 +539,18 @@ func checkPastEnd(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		total := s.listing(p).total()
 		if total < 0 {
 			v.skip("%s: TotalRows unknown", p)
 			continue
 		}
-		page := ceilDiv(total, listLimit) + 1
-		if page > maxPage {
+		page := ceilDiv(total, s.cfg.limits.list) + 1
+		if maxPage := s.cfg.limits.of(p).MaxPage; page > maxPage {
 			v.skip("%s: no page past the end within _page ≤ %d", p, maxPage)
 			continue
 		}
-		x, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(page))...)
+		x, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page))...)
 		if err != nil {
 			v.errored(err)
 			continue

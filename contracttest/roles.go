@@ -1,6 +1,10 @@
 package contracttest
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sparkmock/sparkmock"
+)
 
 // roleAnswer is what a role's token gets on a path, asked once and judged by several checks.
 func (s *session) roleAnswer(r Role, path string) (*exchange, error) {
@@ -11,7 +15,7 @@ func checkRolePrivate(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.roleAnswer(RolePrivate, p)
 		if err != nil {
 			v.errored(err)
@@ -39,7 +43,7 @@ func checkForbiddenRole(r Role) func(*session, *verdict) {
 			v.skip("no %s token given (-token %s=…): role not covered", r, r)
 			return
 		}
-		for _, p := range Paths {
+		for _, p := range sparkmock.ExportPaths() {
 			x, err := s.roleAnswer(r, p)
 			if err != nil {
 				v.errored(err)
@@ -70,7 +74,7 @@ func checkDeadToken(r Role, code int) func(*session, *verdict) {
 			v.skip("no %s token given (-token %s=…): not covered", r, r)
 			return
 		}
-		for _, p := range Paths {
+		for _, p := range sparkmock.ExportPaths() {
 			x, err := s.roleAnswer(r, p)
 			if err != nil {
 				v.errored(err)
@@ -92,7 +96,7 @@ func checkForbiddenCode(s *session, v *verdict) {
 			continue
 		}
 		given++
-		for _, p := range Paths {
+		for _, p := range sparkmock.ExportPaths() {
 			x, err := s.roleAnswer(r, p)
 			if err != nil {
 				v.errored(err)

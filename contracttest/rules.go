@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
@@ -113,11 +114,11 @@ func judgeEnvelopeError(j judge, x *exchange) bool {
 func judgeOwner(j judge, x *exchange, path string, c contact) {
 	owner, has := c.obj["OwnerId"]
 	switch {
-	case path == PathExport && has:
-		j.fail(x, c.obj, "contact %s of %s carries OwnerId %s, want none: OwnerId is only on %s", c.id, path, compactJSON(owner), PathAll)
-	case path == PathAll && !has:
+	case path == sparkmock.PathExport && has:
+		j.fail(x, c.obj, "contact %s of %s carries OwnerId %s, want none: OwnerId is only on %s", c.id, path, compactJSON(owner), sparkmock.PathExportAll)
+	case path == sparkmock.PathExportAll && !has:
 		j.fail(x, c.obj, "contact %s of %s has no OwnerId, want one on every contact", c.id, path)
-	case path == PathAll && !isNonEmptyString(owner):
+	case path == sparkmock.PathExportAll && !isNonEmptyString(owner):
 		j.fail(x, c.obj, "contact %s of %s has OwnerId %s, want an id string", c.id, path, compactJSON(owner))
 	default:
 		j.ok()

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // alwaysKept are the members a contact may carry whatever _select says: Id and ResourceUri
@@ -15,7 +17,7 @@ var alwaysKept = map[string]bool{"Id": true, "ResourceUri": true, "OwnerId": tru
 // have, Id, ResourceUri, OwnerId and ModificationTimestamp left out.
 func (s *session) selectFields() []string {
 	count := map[string]int{}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, c := range s.listing(p).rows {
 			for k := range c.obj {
 				if !alwaysKept[k] && k != "ModificationTimestamp" && s.schema[k] != 0 {
@@ -36,7 +38,7 @@ func (s *session) selectFields() []string {
 // selectAnswer is the answer to _select on a path, asked once per run.
 func (s *session) selectAnswer(path string, fields []string) (*exchange, error) {
 	sel := strings.Join(fields, ",")
-	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(listLimit))})
+	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(s.cfg.limits.list))})
 }
 
 func checkSelect(s *session, v *verdict) {
@@ -52,7 +54,7 @@ func checkSelect(s *session, v *verdict) {
 	for _, f := range fields {
 		selected[f] = true
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.selectAnswer(p, fields)
 		if err != nil {
 			v.errored(err)
@@ -109,7 +111,7 @@ func checkSelectKeepsID(s *session, v *verdict) {
 		v.skip("no contact has a field to select")
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.selectAnswer(p, fields)
 		if err != nil {
 			v.errored(err)

@@ -144,7 +144,7 @@ func (s *session) run() (*Report, error) {
 // preflight makes one request without credentials: a target that does not answer, or does
 // not serve the export path at all, cannot be checked.
 func (s *session) preflight() error {
-	x, err := s.do(call{path: PathExport})
+	x, err := s.do(call{path: sparkmock.PathExport})
 	if err != nil {
 		return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 	}
@@ -154,7 +154,7 @@ func (s *session) preflight() error {
 	// The Private token, tried once before any check: a token the service rejects would
 	// otherwise fail most checks, each blaming the service.
 	if _, ok := s.cfg.tokens[RolePrivate]; ok {
-		x, err := s.get(PathExport, q("_limit", "1")...)
+		x, err := s.get(sparkmock.PathExport, q("_limit", "1")...)
 		if err != nil {
 			return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 		}
@@ -280,7 +280,7 @@ func (s *session) url(path string, query []param) string {
 // call describes one request.
 type call struct {
 	method  string // GET unless set
-	path    string // PathExport or PathAll
+	path    string // sparkmock.PathExport or sparkmock.PathExportAll
 	query   []param
 	as      Role   // send the token of this role; "" sends none
 	token   string // send this token instead (the unknown-token probe)
@@ -623,7 +623,7 @@ func (s *session) record(who string, path string, x *exchange, expected string, 
 		s.matrix[who] = cells
 	}
 	i := 0
-	if path == PathAll {
+	if path == sparkmock.PathExportAll {
 		i = 1
 	}
 	c := Cell{Covered: true, Expected: expected, OK: ok}
@@ -641,7 +641,7 @@ func (s *session) roleMatrix() ([]MatrixRow, []Role) {
 	var rows []MatrixRow
 	var uncovered []Role
 	add := func(who, token string) {
-		row := MatrixRow{Who: who, Token: token, Cells: make([]Cell, len(Paths))}
+		row := MatrixRow{Who: who, Token: token, Cells: make([]Cell, len(sparkmock.ExportPaths()))}
 		if cells, ok := s.matrix[who]; ok {
 			copy(row.Cells, cells[:])
 		}
