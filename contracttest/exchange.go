@@ -90,18 +90,24 @@ type Judge struct {
 	limits     limits
 }
 
+// badParamChecks are the checks of a query parameter openapi.yaml rejects (_limit aside).
+var badParamChecks = map[string]checkID{
+	"_page": idBadInputPage, "_skip": idBadInputSkip, "_pagination": idBadInputPagination,
+	"_orderby": idBadInputOrderby, "_select": idBadInputSelect,
+}
+
 // exchangeChecks are the ids Judge reports under, in catalog order.
-var exchangeChecks = map[string]bool{
-	"conformance.status": true, "conformance.content-type": true, "conformance.schema": true, "conformance.schema-choices": true,
-	"envelope.json": true, "envelope.success": true, "envelope.error": true,
-	"auth.no-credentials": true, "auth.user-agent": true,
-	"paging.limit": true, "paging.default-size": true, "paging.over-max": true, "paging.over-max-rejected": true,
-	"paging.arithmetic": true, "paging.count": true, "paging.no-pagination": true, "paging.skip": true, "paging.disjoint": true,
-	"own-all.owner-id": true, "select.fields": true, "select.keeps-id": true,
-	"filter.match": true, "filter.bad": true, "filter.limits": true,
-	"incremental.export-timestamp": true,
-	"bad-input.limit":              true, "bad-input.page": true, "bad-input.skip": true, "bad-input.pagination": true,
-	"bad-input.orderby": true, "bad-input.select": true,
+var exchangeChecks = map[checkID]bool{
+	idConformanceStatus: true, idConformanceContentType: true, idConformanceSchema: true, idConformanceSchemaChoices: true,
+	idEnvelopeJson: true, idEnvelopeSuccess: true, idEnvelopeError: true,
+	idAuthNoCredentials: true, idAuthUserAgent: true,
+	idPagingLimit: true, idPagingDefaultSize: true, idPagingOverMax: true, idPagingOverMaxRejected: true,
+	idPagingArithmetic: true, idPagingCount: true, idPagingNoPagination: true, idPagingSkip: true, idPagingDisjoint: true,
+	idOwnAllOwnerId: true, idSelectFields: true, idSelectKeepsId: true,
+	idFilterMatch: true, idFilterBad: true, idFilterLimits: true,
+	idIncrementalExportTimestamp: true,
+	idBadInputLimit:              true, idBadInputPage: true, idBadInputSkip: true, idBadInputPagination: true,
+	idBadInputOrderby: true, idBadInputSelect: true,
 }
 
 // ExchangeChecks lists the checks Judge applies, in catalog order; the [choice] ones only
@@ -109,7 +115,7 @@ var exchangeChecks = map[string]bool{
 func ExchangeChecks() []CheckInfo {
 	var out []CheckInfo
 	for _, c := range Checks() {
-		if exchangeChecks[c.ID] {
+		if exchangeChecks[checkID{c.ID}] {
 			out = append(out, c)
 		}
 	}
@@ -165,9 +171,9 @@ func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
 // being applied.
 type ruling struct {
 	j       *Judge
-	id      string
-	off     bool   // the rule of id is a [choice] and the judge is not strict: nothing recorded
-	marked  string // the last id marked judged
+	id      checkID
+	off     bool    // the rule of id is a [choice] and the judge is not strict: nothing recorded
+	marked  checkID // the last id marked judged
 	out     *Judgement
 	in      *Exchange
 	secrets []string // masked in evidence; found with the request's description, at the first break
@@ -175,9 +181,9 @@ type ruling struct {
 
 // as switches to the rule of a check. A [choice] rule when the judge is not strict is
 // judged into nothing: ok and fail record nothing until the next as.
-func (r *ruling) as(id string) {
+func (r *ruling) as(id checkID) {
 	r.id = id
-	r.off = !r.j.sources[id].checked(r.j.strict)
+	r.off = !r.j.sources[id.name].checked(r.j.strict)
 }
 
 func (r *ruling) mark() {
@@ -186,11 +192,11 @@ func (r *ruling) mark() {
 	}
 	r.marked = r.id
 	for _, id := range r.out.Judged {
-		if id == r.id {
+		if id == r.id.name {
 			return
 		}
 	}
-	r.out.Judged = append(r.out.Judged, r.id)
+	r.out.Judged = append(r.out.Judged, r.id.name)
 }
 
 func (r *ruling) ok() {
@@ -211,7 +217,7 @@ func (r *ruling) fail(x *exchange, part any, format string, args ...any) {
 	e.Request = sparkmock.MaskIn(e.Request, r.secrets)
 	e.Body = sparkmock.MaskIn(e.Body, r.secrets)
 	e.Message = sparkmock.MaskIn(e.Message, r.secrets)
-	r.out.Violations = append(r.out.Violations, Violation{Check: r.id, Source: r.j.sources[r.id], Evidence: e})
+	r.out.Violations = append(r.out.Violations, Violation{Check: r.id.name, Source: r.j.sources[r.id.name], Evidence: e})
 }
 
 // Check judges one exchange. It never panics on what a service sends: a rule that cannot
@@ -220,7 +226,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	defer func() {
 		if p := recover(); p != nil {
 			// A bug of a rule must not take a proxy down; it shows as a violation of its own.
-			out.Violations = append(out.Violations, Violation{Check: "contracttest.internal", Source: SourceDoc,
+			out.Violations = append(out.Violations, Violation{Check: idInternal.name, Source: SourceDoc,
 				Evidence: Evidence{Message: fmt.Sprintf("the judge failed on this exchange: %v", p)}})
 		}
 	}()
@@ -230,7 +236,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	query := in.URL.Query()
 
 	if route != nil {
-		r.as("conformance.status")
+		r.as(idConformanceStatus)
 		judgeStatusDocumented(r, x, route)
 	}
 	// A path that is not clean (//v1/…) is still the API's: judged, on no route.
@@ -238,7 +244,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 		in.Method == http.MethodHead || in.Status == http.StatusNoContent || in.Status == http.StatusNotModified {
 		return out // not the API, or an answer without a body (a CORS preflight's 204): nothing more to judge
 	}
-	r.as("conformance.content-type")
+	r.as(idConformanceContentType)
 	judgeContentType(r, x)
 	split := j.fastDecode(x, route)
 	if x.D() == nil && x.jsonErr != nil || len(x.body) == 0 {
@@ -250,13 +256,13 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	}
 	if route != nil && documented(route, x.status) {
 		if ok, _ := isJSON(x.header.Get("Content-Type")); ok && out.NotJSON == "" {
-			r.as("conformance.schema")
+			r.as(idConformanceSchema)
 			if err := j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split); err != nil {
 				part, msg := describeSchemaError(x, err)
 				r.fail(x, part, "%s", msg)
 			} else {
 				r.ok()
-				r.as("conformance.schema-choices")
+				r.as(idConformanceSchemaChoices)
 				if full := j.fullRoutes[in.Method+" "+route.Path]; j.full != nil && full != nil {
 					if err := j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil); err != nil {
 						part, msg := describeSchemaError(x, err)
@@ -268,11 +274,11 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 			}
 		}
 	}
-	r.as("envelope.json")
+	r.as(idEnvelopeJson)
 	judgeEnvelopeJSON(r, x)
-	r.as("envelope.success")
+	r.as(idEnvelopeSuccess)
 	judgeEnvelopeSuccess(r, x)
-	r.as("envelope.error")
+	r.as(idEnvelopeError)
 	judgeEnvelopeError(r, x)
 
 	if route == nil || in.Method != http.MethodGet || (x.path != sparkmock.PathExport && x.path != sparkmock.PathExportAll) {
@@ -370,7 +376,7 @@ func (j *Judge) fastDecode(x *exchange, route *routers.Route) *splitBody {
 // requestVerdict is what openapi.yaml says of a request: the check that judges its answer
 // and why it is rejected, or nothing.
 type requestVerdict struct {
-	check   string
+	check   checkID
 	problem string
 }
 
@@ -400,14 +406,14 @@ func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *route
 			v.problem = fmt.Sprintf("parameter %s: %s", re.Parameter.Name, firstLine(errText(re)))
 			switch re.Parameter.Name {
 			case "X-SparkApi-User-Agent":
-				v.check = "auth.user-agent"
+				v.check = idAuthUserAgent
 			case "_limit":
-				v.check = "bad-input.limit"
+				v.check = idBadInputLimit
 				if n, err := strconv.Atoi(req.URL.Query().Get("_limit")); err == nil && n > j.limits.of(in.URL.Path).MaxLimit {
-					v.check = "paging.over-max-rejected"
+					v.check = idPagingOverMaxRejected
 				}
 			case "_page", "_skip", "_pagination", "_orderby", "_select":
-				v.check = "bad-input." + strings.TrimPrefix(re.Parameter.Name, "_")
+				v.check = badParamChecks[re.Parameter.Name]
 			}
 		}
 	}
@@ -440,7 +446,7 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 	ok2xx := x.status >= 200 && x.status < 300
 	rv := j.requestVerdictOf(ctx, in, route)
 	r.out.RequestProblem = rv.problem
-	if rv.check != "" {
+	if rv.check != (checkID{}) {
 		r.as(rv.check)
 		if ok2xx {
 			r.fail(x, nil, "got %d for a request openapi.yaml rejects (%s), want a 4xx error", x.status, rv.problem)
@@ -449,7 +455,7 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 		}
 	}
 	if in.RequestHeader.Get("Authorization") == "" && query.Get("AuthToken") == "" && in.RequestHeader.Get("X-SparkApi-User-Agent") != "" {
-		r.as("auth.no-credentials")
+		r.as(idAuthNoCredentials)
 		r.out.RequestProblem = strings.TrimPrefix(r.out.RequestProblem+"; no credentials", "; ")
 		if code, _ := x.code(); x.status != http.StatusUnauthorized || (code != 0 && code != sparkmock.CodeInvalidAuth) {
 			r.fail(x, nil, "got %s without credentials, want 401 with code 1000", describeAnswer(x.status, code, code != 0))
@@ -464,9 +470,9 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 	var pe *sparkql.Error
 	switch {
 	case errors.As(err, &pe):
-		id := "filter.bad"
+		id := idFilterBad
 		if pe.Code == sparkql.CodeLimit {
-			id = "filter.limits"
+			id = idFilterLimits
 		}
 		r.as(id)
 		code, hasCode := x.code()
@@ -480,7 +486,7 @@ func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Ex
 		}
 	case err == nil && x.status == http.StatusBadRequest && rv.problem == "":
 		if code, ok := x.code(); ok && (code == sparkql.CodeInvalid || code == sparkql.CodeLimit) {
-			r.as("filter.match")
+			r.as(idFilterMatch)
 			r.fail(x, nil, "got 400 with code %d for a valid filter: %s", code, shorten(filter, 200))
 		}
 	}
@@ -498,7 +504,7 @@ func (j *Judge) clockOf(x *exchange) time.Time {
 // judgePage applies the rules of a successful page to it and its contacts.
 func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFilter) {
 	path := x.path
-	r.as("incremental.export-timestamp")
+	r.as(idIncrementalExportTimestamp)
 	judgeExportTimestamp(r, x, func(ts string) (time.Time, time.Time, bool) {
 		t, err := time.ParseInLocation(sparkmock.ExportTimestampLayout, ts, j.loc)
 		return t, t, err == nil
@@ -510,11 +516,11 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 	f := factsOf(x)
 	rows := len(res)
 
-	r.as("paging.disjoint")
+	r.as(idPagingDisjoint)
 	judgeNoDuplicateIDs(r, x, res)
 	pg := j.limits.of(path)
 	maxRows := pg.MaxLimit
-	r.as("paging.over-max")
+	r.as(idPagingOverMax)
 	if rows > maxRows {
 		r.fail(x, nil, "got %d contacts, want at most %d, the maximum on %s", rows, maxRows, path)
 	} else {
@@ -525,7 +531,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 		n, err := strconv.Atoi(query.Get("_limit"))
 		limit, limitOK = n, err == nil && n >= 0 && n <= maxRows
 		if limitOK {
-			r.as("paging.limit")
+			r.as(idPagingLimit)
 			switch {
 			case rows > limit:
 				r.fail(x, nil, "got %d contacts for _limit=%d, want at most %d", rows, limit, limit)
@@ -536,7 +542,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 			}
 		}
 	} else {
-		r.as("paging.default-size")
+		r.as(idPagingDefaultSize)
 		switch {
 		case rows > pg.DefaultLimit:
 			r.fail(x, nil, "got %d contacts without _limit, want at most %d (the default page size)", rows, pg.DefaultLimit)
@@ -549,14 +555,14 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 
 	switch query.Get("_pagination") {
 	case "", "0":
-		r.as("paging.no-pagination")
+		r.as(idPagingNoPagination)
 		if _, has := x.D()["Pagination"]; has {
 			r.fail(x, x.D()["Pagination"], "got a Pagination object without _pagination=1 or count")
 		} else {
 			r.ok()
 		}
 	case "count":
-		r.as("paging.count")
+		r.as(idPagingCount)
 		switch {
 		case rows != 0:
 			r.fail(x, nil, "got %d contacts with _pagination=count, want an empty Results", rows)
@@ -574,7 +580,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 			if err != nil || skip < 0 || query.Has("_page") {
 				break
 			}
-			r.as("paging.skip")
+			r.as(idPagingSkip)
 			switch {
 			case f.pagination == nil:
 				r.fail(x, x.D(), "no Pagination with _pagination=1")
@@ -595,7 +601,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 			}
 			page = n
 		}
-		r.as("paging.arithmetic")
+		r.as(idPagingArithmetic)
 		judgePagination(r, x, limit, page, true)
 	}
 
@@ -633,21 +639,21 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 		c.id, _ = obj["Id"].(string)
 		if len(sel) == 0 || path == sparkmock.PathExport || selected["OwnerId"] {
 			// [choice] Under a _select without OwnerId, /export/all may leave it out.
-			r.as("own-all.owner-id")
+			r.as(idOwnAllOwnerId)
 			judgeOwner(r, x, path, c)
 		}
 		if len(sel) > 0 {
-			r.as("select.fields")
+			r.as(idSelectFields)
 			if judgeSelectedKeys(r, x, sel, selected, c) {
 				r.ok()
 			}
-			r.as("select.keeps-id")
+			r.as(idSelectKeepsId)
 			judgeKeepsID(r, x, sel, c)
 		}
 		if q != nil {
 			fc := filterCase{partial: undecided}
 			if fc.judged(c.obj) {
-				r.as("filter.match")
+				r.as(idFilterMatch)
 				judgeMatch(r, x, q, "the request's filter", sent.text, c, j.schema, j.loc)
 			}
 		}

@@ -115,7 +115,7 @@ func (s *session) run() (*Report, error) {
 			}
 			r := v.result(d)
 			r.Duration = s.cfg.now().Sub(t0)
-			results[d.id] = r
+			results[d.id.name] = r
 		}
 	}
 	rep := &Report{
@@ -133,7 +133,7 @@ func (s *session) run() (*Report, error) {
 		}
 	}
 	for _, d := range defs {
-		rep.Results = append(rep.Results, results[d.id])
+		rep.Results = append(rep.Results, results[d.id.name])
 	}
 	rep.Matrix, rep.Uncovered = s.roleMatrix()
 	s.mask.maskReport(rep)
@@ -235,7 +235,7 @@ func (s *session) selected() []*checkDef {
 		if !d.source.checked(s.cfg.strict) {
 			continue
 		}
-		if s.cfg.run != nil && !s.cfg.run.MatchString(d.id) {
+		if s.cfg.run != nil && !s.cfg.run.MatchString(d.id.name) {
 			continue
 		}
 		out = append(out, d)
@@ -589,7 +589,7 @@ func (v *verdict) add(e Evidence) {
 }
 
 func (v *verdict) result(d *checkDef) Result {
-	r := Result{ID: d.id, Group: d.group, Description: d.desc, Source: d.source}
+	r := Result{ID: d.id.name, Group: d.group, Description: d.desc, Source: d.source}
 	switch {
 	case len(v.evidence) > 0:
 		r.Status, r.Evidence, r.Omitted = StatusFailed, v.evidence, v.omitted
