@@ -519,56 +519,31 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 	r.as(idPagingDisjoint)
 	judgeNoDuplicateIDs(r, x, res)
 	pg := j.limits.of(path)
-	maxRows := pg.MaxLimit
 	r.as(idPagingOverMax)
-	if rows > maxRows {
-		r.fail(x, nil, "got %d contacts, want at most %d, the maximum on %s", rows, maxRows, path)
-	} else {
+	if judgeOverMax(r, x, rows, pg.MaxLimit, path) {
 		r.ok()
 	}
 	limit, limitOK := pg.DefaultLimit, true
 	if query.Has("_limit") {
 		n, err := strconv.Atoi(query.Get("_limit"))
-		limit, limitOK = n, err == nil && n >= 0 && n <= maxRows
+		limit, limitOK = n, err == nil && n >= 0 && n <= pg.MaxLimit
 		if limitOK {
 			r.as(idPagingLimit)
-			switch {
-			case rows > limit:
-				r.fail(x, nil, "got %d contacts for _limit=%d, want at most %d", rows, limit, limit)
-			case f.pageSize >= 0 && f.pageSize != limit:
-				r.fail(x, f.pagination, "got PageSize %d for _limit=%d, want %d", f.pageSize, limit, limit)
-			default:
-				r.ok()
-			}
 		}
 	} else {
 		r.as(idPagingDefaultSize)
-		switch {
-		case rows > pg.DefaultLimit:
-			r.fail(x, nil, "got %d contacts without _limit, want at most %d (the default page size)", rows, pg.DefaultLimit)
-		case f.pageSize >= 0 && f.pageSize != pg.DefaultLimit:
-			r.fail(x, f.pagination, "got PageSize %d without _limit, want the default %d", f.pageSize, pg.DefaultLimit)
-		default:
-			r.ok()
-		}
+	}
+	if limitOK && judgePageSize(r, x, f, limit, query.Has("_limit"), -1) {
+		r.ok()
 	}
 
 	switch query.Get("_pagination") {
 	case "", "0":
 		r.as(idPagingNoPagination)
-		if _, has := x.D()["Pagination"]; has {
-			r.fail(x, x.D()["Pagination"], "got a Pagination object without _pagination=1 or count")
-		} else {
-			r.ok()
-		}
+		judgeNoPagination(r, x)
 	case "count":
 		r.as(idPagingCount)
-		switch {
-		case rows != 0:
-			r.fail(x, nil, "got %d contacts with _pagination=count, want an empty Results", rows)
-		case f.pagination == nil:
-			r.fail(x, x.D(), "no Pagination with _pagination=count")
-		default:
+		if judgeCount(r, x, f) {
 			r.ok()
 		}
 	case "1":
@@ -581,14 +556,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 				break
 			}
 			r.as(idPagingSkip)
-			switch {
-			case f.pagination == nil:
-				r.fail(x, x.D(), "no Pagination with _pagination=1")
-			case f.currentOffst != skip:
-				r.fail(x, f.pagination, "got CurrentOffset %d for _skip=%d, want %d", f.currentOffst, skip, skip)
-			case f.totalRows >= 0 && rows != max(0, min(limit, f.totalRows-skip)):
-				r.fail(x, nil, "got %d contacts for _skip=%d and _limit=%d, want %d (TotalRows %d)", rows, skip, limit, max(0, min(limit, f.totalRows-skip)), f.totalRows)
-			default:
+			if judgeSkip(r, x, f, skip, limit, f.totalRows) {
 				r.ok()
 			}
 			break
