@@ -298,3 +298,19 @@ func contactCount(total int) string {
 	}
 	return plural(total, "contact")
 }
+
+// eachListing judges the full listing of each of paths with judge, for the checks that need
+// the Private token; a path whose listing could not be read is skipped, with why.
+func (s *session) eachListing(v *verdict, paths []string, judge func(p string, l *listing)) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range paths {
+		l := s.listing(p)
+		if l.problem != "" {
+			v.skip("%s: %s", p, l.problem)
+			continue
+		}
+		judge(p, l)
+	}
+}

@@ -129,15 +129,7 @@ func compareIDs(a, b string) int {
 }
 
 func checkDefaultOrder(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range sparkmock.ExportPaths() {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s", l.problem)
-			continue
-		}
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		rows := make([]contact, 0, len(l.rows))
 		for _, c := range l.rows {
 			if c.hasMod && c.id != "" && !s.changedDuringRun(c) {
@@ -146,12 +138,12 @@ func checkDefaultOrder(s *session, v *verdict) {
 		}
 		if len(rows) < 2 {
 			v.skip("%s: fewer than two contacts to order", p)
-			continue
+			return
 		}
 		sorted := sort.SliceIsSorted(rows, func(i, j int) bool { return compareIDs(rows[i].id, rows[j].id) < 0 })
 		if sorted {
 			v.ok()
-			continue
+			return
 		}
 		for i := 1; i < len(rows); i++ {
 			a, b := rows[i-1], rows[i]
@@ -161,5 +153,5 @@ func checkDefaultOrder(s *session, v *verdict) {
 				break
 			}
 		}
-	}
+	})
 }

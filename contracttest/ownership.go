@@ -76,23 +76,15 @@ func checkSubset(s *session, v *verdict) {
 }
 
 func checkOwnerID(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range sparkmock.ExportPaths() {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s", l.problem)
-			continue
-		}
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		if len(l.rows) == 0 {
 			v.skip("%s has no contacts", p)
-			continue
+			return
 		}
 		for _, c := range l.rows {
 			judgeOwner(v, l.pageOf(c), p, c)
 		}
-	}
+	})
 }
 
 func isNonEmptyString(v any) bool {

@@ -241,27 +241,19 @@ func (s *session) smallPages(path string, total int) (limit int, pages []*exchan
 }
 
 func checkDisjoint(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range sparkmock.ExportPaths() {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s: %s", p, l.problem)
-			continue
-		}
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		pages := l.pages
 		limit := s.cfg.limits.list
 		if len(pages) < 2 {
 			total := l.total()
 			if total < 2 {
 				v.skip("%s has %s: no two pages to compare", p, contactCount(total))
-				continue
+				return
 			}
 			var err error
 			if limit, pages, err = s.smallPages(p, total); err != nil {
 				v.errored(err)
-				continue
+				return
 			}
 		}
 		seen := map[string]int{} // Id → page
@@ -297,7 +289,7 @@ func checkDisjoint(s *session, v *verdict) {
 			v.ok()
 			v.note("%s: %d pages of %d", p, len(pages), limit)
 		}
-	}
+	})
 }
 
 func checkComplete(s *session, v *verdict) {
@@ -342,21 +334,13 @@ func expectedRows(total, limit, page int) int {
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func checkArithmetic(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range sparkmock.ExportPaths() {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s: %s", p, l.problem)
-			continue
-		}
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		for i, x := range l.pages {
 			judgePagination(v, x, s.cfg.limits.list, i+1, l.stable())
 		}
 		total := l.total()
 		if total < 0 {
-			continue // judgePagination reported the missing TotalRows
+			return // judgePagination reported the missing TotalRows
 		}
 		// An odd page size, on a page that exists: past the end is a [choice]
 		// (paging.past-end), so the page is picked from the TotalRows read.
@@ -378,7 +362,7 @@ func checkArithmetic(s *session, v *verdict) {
 				judgePagination(v, x, probe.limit, probe.page, true)
 			}
 		}
-	}
+	})
 }
 
 // divisorLimit is the largest page size from 2 to max that divides total (other than
