@@ -6,27 +6,17 @@ import "github.com/sparkmock/sparkmock"
 const unknownToken = "contracttest-unknown-token-8f3a61c2"
 
 func checkNoCredentials(s *session, v *verdict) {
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.once("none "+p, call{path: p})
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.once("none "+p, call{path: p}) }, func(p string, x *exchange) {
 		ok := v.expectError(x, 401, 1000)
 		s.record(whoNone, p, x, "401 / 1000", ok)
-	}
+	})
 }
 
 func checkUnknownToken(s *session, v *verdict) {
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.do(call{path: p, token: unknownToken})
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.do(call{path: p, token: unknownToken}) }, func(p string, x *exchange) {
 		ok := v.expectError(x, 401, 1000)
 		s.record(whoUnknown, p, x, "401 / 1000", ok)
-	}
+	})
 }
 
 func checkUserAgent(s *session, v *verdict) {
@@ -50,17 +40,14 @@ func checkBearer(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.do(call{path: p, as: RolePrivate, bearer: true, query: q("_limit", "1")})
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) {
+		return s.do(call{path: p, as: RolePrivate, bearer: true, query: q("_limit", "1")})
+	}, func(p string, x *exchange) {
 		if x.status != 200 {
 			code, hasCode := x.code()
 			v.fail(x, nil, "got %s with Authorization: Bearer, want 200 as with OAuth", describeAnswer(x.status, code, hasCode))
-			continue
+			return
 		}
 		v.ok()
-	}
+	})
 }

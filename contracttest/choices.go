@@ -17,14 +17,11 @@ func checkOrderTies(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.get(p, q("_orderby", tieField, "_limit", strconv.Itoa(s.cfg.limits.list))...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) {
+		return s.get(p, q("_orderby", tieField, "_limit", strconv.Itoa(s.cfg.limits.list))...)
+	}, func(p string, x *exchange) {
 		if _, ok := v.pageOK(x, "_orderby="+tieField); !ok {
-			continue
+			return
 		}
 		res, _ := x.results()
 		ties, bad := 0, false
@@ -48,7 +45,7 @@ func checkOrderTies(s *session, v *verdict) {
 		default:
 			v.ok()
 		}
-	}
+	})
 }
 
 // checkModificationZone: ModificationTimestamp is written at the offset the service's zone

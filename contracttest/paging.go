@@ -135,27 +135,22 @@ func checkDefaultSize(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.get(p, q("_pagination", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.get(p, q("_pagination", "1")...) }, func(p string, x *exchange) {
 		f, ok := v.pageOK(x, "no _limit")
 		if !ok {
-			continue
+			return
 		}
 		defaultLimit := s.cfg.limits.of(p).DefaultLimit
 		total := s.totalOf(p, f)
 		if !judgePageSize(v, x, f, defaultLimit, false, total) {
-			continue
+			return
 		}
 		if f.pageSize >= 0 || total > defaultLimit {
 			v.ok()
 		} else {
 			v.skip("%s has %s and no PageSize: the default page size cannot be told", p, contactCount(total))
 		}
-	}
+	})
 }
 
 func checkMaxLimit(s *session, v *verdict) {

@@ -2,8 +2,6 @@ package contracttest
 
 import (
 	"fmt"
-
-	"github.com/sparkmock/sparkmock"
 )
 
 // roleAnswer is what a role's token gets on a path, asked once and judged by several checks.
@@ -15,12 +13,7 @@ func checkRolePrivate(s *session, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.roleAnswer(RolePrivate, p)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.roleAnswer(RolePrivate, p) }, func(p string, x *exchange) {
 		ok := x.status == 200
 		if _, hasResults := x.results(); ok && !hasResults {
 			v.fail(x, nil, "got 200 without a Results array, want the contacts")
@@ -32,7 +25,7 @@ func checkRolePrivate(s *session, v *verdict) {
 			v.ok()
 		}
 		s.record(string(RolePrivate), p, x, "200", ok)
-	}
+	})
 }
 
 // checkForbiddenRole judges a role that may not read the export: 403 on both paths, and no
@@ -43,12 +36,7 @@ func checkForbiddenRole(r Role) func(*session, *verdict) {
 			v.skip("no %s token given (-token %s=…): role not covered", r, r)
 			return
 		}
-		for _, p := range sparkmock.ExportPaths() {
-			x, err := s.roleAnswer(r, p)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
+		eachAnswer(v, func(p string) (*exchange, error) { return s.roleAnswer(r, p) }, func(p string, x *exchange) {
 			ok := true
 			if x.status != 403 {
 				code, hasCode := x.code()
@@ -63,7 +51,7 @@ func checkForbiddenRole(r Role) func(*session, *verdict) {
 				v.ok()
 			}
 			s.record(string(r), p, x, "403", ok)
-		}
+		})
 	}
 }
 
@@ -74,15 +62,10 @@ func checkDeadToken(r Role, code int) func(*session, *verdict) {
 			v.skip("no %s token given (-token %s=…): not covered", r, r)
 			return
 		}
-		for _, p := range sparkmock.ExportPaths() {
-			x, err := s.roleAnswer(r, p)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
+		eachAnswer(v, func(p string) (*exchange, error) { return s.roleAnswer(r, p) }, func(p string, x *exchange) {
 			ok := v.expectError(x, 401, code)
 			s.record(string(r), p, x, fmt.Sprintf("401 / %d", code), ok)
-		}
+		})
 	}
 }
 
@@ -96,18 +79,13 @@ func checkForbiddenCode(s *session, v *verdict) {
 			continue
 		}
 		given++
-		for _, p := range sparkmock.ExportPaths() {
-			x, err := s.roleAnswer(r, p)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
+		eachAnswer(v, func(p string) (*exchange, error) { return s.roleAnswer(r, p) }, func(p string, x *exchange) {
 			if x.status != 403 {
 				v.skip("%s on %s got %d, not 403 (roles.%s reports it)", r, p, x.status, r)
-				continue
+				return
 			}
 			v.expectError(x, 403, 1500)
-		}
+		})
 	}
 	if given == 0 {
 		v.skip("no IDX, Public, VOW or Portal token given")

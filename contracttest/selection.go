@@ -54,20 +54,15 @@ func checkSelect(s *session, v *verdict) {
 	for _, f := range fields {
 		selected[f] = true
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.selectAnswer(p, fields)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.selectAnswer(p, fields) }, func(p string, x *exchange) {
 		if _, ok := v.pageOK(x, "_select="+strings.Join(fields, ",")); !ok {
-			continue
+			return
 		}
 		full := s.listing(p).byID()
 		res, _ := x.results()
 		if len(res) == 0 {
 			v.skip("%s: no contacts", p)
-			continue
+			return
 		}
 		for _, r := range res {
 			c, ok := newContact(r, 0, nil)
@@ -99,7 +94,7 @@ func checkSelect(s *session, v *verdict) {
 				v.ok()
 			}
 		}
-	}
+	})
 }
 
 func checkSelectKeepsID(s *session, v *verdict) {
@@ -111,20 +106,15 @@ func checkSelectKeepsID(s *session, v *verdict) {
 		v.skip("no contact has a field to select")
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.selectAnswer(p, fields)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.selectAnswer(p, fields) }, func(p string, x *exchange) {
 		if x.status != 200 {
 			v.skip("%s: _select answered %d (select.fields reports it)", p, x.status)
-			continue
+			return
 		}
 		res, _ := x.results()
 		for _, r := range res {
 			obj, _ := r.(map[string]any)
 			judgeKeepsID(v, x, fields, contact{obj: obj})
 		}
-	}
+	})
 }

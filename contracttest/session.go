@@ -727,3 +727,16 @@ func describeAnswer(status, code int, withCode bool) string {
 }
 
 func itoa(n int) string { return fmt.Sprintf("%d", n) }
+
+// eachAnswer asks ask on each export path and judges each answer with judge; a request that
+// got no answer is recorded as errored.
+func eachAnswer(v *verdict, ask func(p string) (*exchange, error), judge func(p string, x *exchange)) {
+	for _, p := range sparkmock.ExportPaths() {
+		x, err := ask(p)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		judge(p, x)
+	}
+}
