@@ -467,28 +467,21 @@ func (v *verdict) judgeFilterError(x *exchange, code int, filter string) {
 }
 
 func checkBadFilter(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, f := range badFilters {
-		if !oracleRejects(s, f, sparkql.CodeInvalid) {
-			continue
-		}
-		x, err := s.get(sparkmock.PathExportAll, q("_filter", f, "_limit", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		v.judgeFilterError(x, sparkql.CodeInvalid, f)
-	}
+	checkRejectedFilters(s, v, badFilters, sparkql.CodeInvalid)
 }
 
 func checkFilterLimits(s *session, v *verdict) {
+	checkRejectedFilters(s, v, limitFilters(), sparkql.CodeLimit)
+}
+
+// checkRejectedFilters sends each filter the oracle rejects with code and judges the answer:
+// 400 with that code (filter.bad, filter.limits).
+func checkRejectedFilters(s *session, v *verdict, filters []string, code int) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, f := range limitFilters() {
-		if !oracleRejects(s, f, sparkql.CodeLimit) {
+	for _, f := range filters {
+		if !oracleRejects(s, f, code) {
 			continue
 		}
 		x, err := s.get(sparkmock.PathExportAll, q("_filter", f, "_limit", "1")...)
@@ -496,7 +489,7 @@ func checkFilterLimits(s *session, v *verdict) {
 			v.errored(err)
 			continue
 		}
-		v.judgeFilterError(x, sparkql.CodeLimit, f)
+		v.judgeFilterError(x, code, f)
 	}
 }
 

@@ -41,13 +41,23 @@ func (s *session) selectAnswer(path string, fields []string) (*exchange, error) 
 	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(s.cfg.limits.list))})
 }
 
-func checkSelect(s *session, v *verdict) {
+// fieldsToSelect are the fields the select checks ask for; false (the check skipped) when
+// there are none, or no Private token.
+func (s *session) fieldsToSelect(v *verdict) ([]string, bool) {
 	if !v.needPrivate() {
-		return
+		return nil, false
 	}
 	fields := s.selectFields()
 	if len(fields) == 0 {
 		v.skip("no contact has a field to select")
+		return nil, false
+	}
+	return fields, true
+}
+
+func checkSelect(s *session, v *verdict) {
+	fields, ok := s.fieldsToSelect(v)
+	if !ok {
 		return
 	}
 	selected := map[string]bool{}
@@ -98,12 +108,8 @@ func checkSelect(s *session, v *verdict) {
 }
 
 func checkSelectKeepsID(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	fields := s.selectFields()
-	if len(fields) == 0 {
-		v.skip("no contact has a field to select")
+	fields, ok := s.fieldsToSelect(v)
+	if !ok {
 		return
 	}
 	eachAnswer(v, func(p string) (*exchange, error) { return s.selectAnswer(p, fields) }, func(p string, x *exchange) {
