@@ -5,21 +5,21 @@ import "github.com/sparkmock/sparkmock"
 // unknownToken is a token no service issued: the suite's own, so it is shown in full.
 const unknownToken = "contracttest-unknown-token-8f3a61c2"
 
-func checkNoCredentials(s *session, v *verdict) {
+func checkNoCredentials(s *run, v *verdict) {
 	eachAnswer(v, func(p string) (*exchange, error) { return s.once("none "+p, call{path: p}) }, func(p string, x *exchange) {
 		ok := v.expectError(x, 401, 1000)
 		s.record(whoNone, p, x, "401 / 1000", ok)
 	})
 }
 
-func checkUnknownToken(s *session, v *verdict) {
+func checkUnknownToken(s *run, v *verdict) {
 	eachAnswer(v, func(p string) (*exchange, error) { return s.do(call{path: p, token: unknownToken}) }, func(p string, x *exchange) {
 		ok := v.expectError(x, 401, 1000)
 		s.record(whoUnknown, p, x, "401 / 1000", ok)
 	})
 }
 
-func checkUserAgent(s *session, v *verdict) {
+func checkUserAgent(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -36,7 +36,7 @@ func checkUserAgent(s *session, v *verdict) {
 	}
 }
 
-func checkBearer(s *session, v *verdict) {
+func checkBearer(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}

@@ -21,8 +21,8 @@ var badValues = map[string][]string{
 	"_expand":     {"Photos"},
 }
 
-func checkBadParam(name string) func(*session, *verdict) {
-	return func(s *session, v *verdict) {
+func checkBadParam(name string) func(*run, *verdict) {
+	return func(s *run, v *verdict) {
 		if !v.needPrivate() {
 			return
 		}
@@ -79,7 +79,7 @@ func oddInputs() [][]param {
 	return out
 }
 
-func checkNo5xx(s *session, v *verdict) {
+func checkNo5xx(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}

@@ -121,7 +121,7 @@ type checkDef struct {
 	source      Source
 	writes      bool // sends POST, PUT, DELETE or PATCH
 	final       bool // judges the exchanges of the whole run: runs after the others
-	run         func(*session, *verdict)
+	run         func(*run, *verdict)
 }
 
 // catalog is the suite, in report order. Ids are stable: never rename one.

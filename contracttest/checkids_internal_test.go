@@ -39,7 +39,7 @@ func TestEveryCheckIDIsInTheCatalog(t *testing.T) {
 // TestJudgeReportsOnlyCatalogIDs runs the Judge over broken and sound exchanges and checks
 // that every id it reports, judged or broken, is one of ExchangeChecks().
 func TestJudgeReportsOnlyCatalogIDs(t *testing.T) {
-	j, err := NewJudge(context.Background(), ExchangeConfig{Strict: true})
+	j, err := NewJudge(context.Background(), JudgeConfig{Strict: true})
 	if err != nil {
 		t.Fatal(err)
 	}

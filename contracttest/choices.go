@@ -13,7 +13,7 @@ const tieField = "HomeRegion"
 
 // checkOrderTies: contacts the order puts level come in Id ascending order ([choice]: the
 // documentation names no tie-break).
-func checkOrderTies(s *session, v *verdict) {
+func checkOrderTies(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -50,7 +50,7 @@ func checkOrderTies(s *session, v *verdict) {
 
 // checkModificationZone: ModificationTimestamp is written at the offset the service's zone
 // has at that instant ([choice]: any offset names the same instant; the mock writes its zone's).
-func checkModificationZone(s *session, v *verdict) {
+func checkModificationZone(s *run, v *verdict) {
 	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		judged, bad := 0, false
 		for _, c := range l.rows {

@@ -15,7 +15,7 @@ import (
 
 // baseline makes sure the checks that judge every exchange have a success and an error of
 // each path to judge, even when -run selected nothing else.
-func (s *session) baseline() {
+func (s *run) baseline() {
 	for _, p := range sparkmock.ExportPaths() {
 		if _, ok := s.cfg.tokens[RolePrivate]; ok {
 			_, _ = s.get(p, q("_limit", "2", "_pagination", "1")...)
@@ -25,7 +25,7 @@ func (s *session) baseline() {
 }
 
 // route returns the spec's operation of an exchange, or nil.
-func (s *session) route(x *exchange) *routers.Route { return s.routes[x.method+" "+x.path] }
+func (s *run) route(x *exchange) *routers.Route { return s.routes[x.method+" "+x.path] }
 
 func documented(r *routers.Route, status int) bool {
 	if r.Operation.Responses == nil {
@@ -34,7 +34,7 @@ func documented(r *routers.Route, status int) bool {
 	return r.Operation.Responses.Status(status) != nil || r.Operation.Responses.Default() != nil
 }
 
-func checkStatusDocumented(s *session, v *verdict) {
+func checkStatusDocumented(s *run, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
 		judgeStatusDocumented(v, x, s.route(x))
@@ -75,7 +75,7 @@ func isJSON(ct string) (bool, string) {
 	return true, ""
 }
 
-func checkContentType(s *session, v *verdict) {
+func checkContentType(s *run, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
 		judgeContentType(v, x)
@@ -83,7 +83,7 @@ func checkContentType(s *session, v *verdict) {
 	v.note("%d responses", len(s.exchanges))
 }
 
-func checkSchema(s *session, v *verdict) {
+func checkSchema(s *run, v *verdict) {
 	s.baselineOnce()
 	judged := 0
 	for _, x := range s.exchanges {
@@ -111,7 +111,7 @@ func checkSchema(s *session, v *verdict) {
 
 // checkSchemaChoices judges the answers conformance.schema passed against the full spec: the
 // mock's [choice]s too (Id and ResourceUri under _select, the unconfirmed fields' forms).
-func checkSchemaChoices(s *session, v *verdict) {
+func checkSchemaChoices(s *run, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
 		r := s.route(x)
@@ -137,7 +137,7 @@ func checkSchemaChoices(s *session, v *verdict) {
 // validate gives kin-openapi's verdict on one exchange, undocumented statuses counting as
 // violations, through the validator Judge uses too. The Allow header's value is a [choice]
 // (methods.allow-header), so it is left out unless strict.
-func (s *session) validate(x *exchange, r *routers.Route) error {
+func (s *run) validate(x *exchange, r *routers.Route) error {
 	return s.validator.validate(s.ctx, x.method, r, x.status, x.header, x.body, nil)
 }
 

@@ -123,11 +123,11 @@ const (
 // suite could not run: a bad Target or Config, a spec without the export paths, or a target
 // that does not answer at all. Every contract break is a failed Result in the report.
 func Check(ctx context.Context, target Target, cfg Config) (*Report, error) {
-	s, err := newSession(ctx, target, cfg)
+	s, err := newRun(ctx, target, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return s.run()
+	return s.execute()
 }
 
 // Run runs the suite inside go test: one subtest per check, named by its id. A failed check

@@ -128,10 +128,10 @@ func (l *listing) whyIncomplete() string {
 
 // listing reads the whole of a path as the Private token once per run and shares it between
 // checks.
-func (s *session) listing(path string) *listing { return s.listingAs(RolePrivate, path) }
+func (s *run) listing(path string) *listing { return s.listingAs(RolePrivate, path) }
 
 // listingAs reads the whole of a path with the token of a role, once per run.
-func (s *session) listingAs(role Role, path string) *listing {
+func (s *run) listingAs(role Role, path string) *listing {
 	key := path
 	if role != RolePrivate {
 		key = string(role) + " " + path
@@ -224,7 +224,7 @@ var exportTimestampForm = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{
 // exportInstants reads an ExportTimestamp and returns the earliest and the latest instant it
 // can mean: exactly one when the target's offsets all agree with the configured zone,
 // otherwise one per plausible offset (the zone's and every offset the target showed).
-func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
+func (s *run) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
 	if !exportTimestampForm.MatchString(ts) {
 		return time.Time{}, time.Time{}, false
 	}
@@ -250,7 +250,7 @@ func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool
 }
 
 // zoneNote says how ExportTimestamp was read, for a check's reason.
-func (s *session) zoneNote() string {
+func (s *run) zoneNote() string {
 	if s.zone.mismatch {
 		return fmt.Sprintf("ModificationTimestamp offsets do not all fit %s: ExportTimestamp judged at every offset seen", s.cfg.loc)
 	}
@@ -262,7 +262,7 @@ func (s *session) zoneNote() string {
 
 // runStart is the earliest instant the first export of the run can stand for: contacts
 // modified after it may have moved during the run, and the contract lets them come twice.
-func (s *session) runStart() (time.Time, bool) {
+func (s *run) runStart() (time.Time, bool) {
 	for _, x := range s.exchanges {
 		if x.method != "GET" || x.status != 200 {
 			continue
@@ -283,7 +283,7 @@ func (s *session) runStart() (time.Time, bool) {
 const runSkew = time.Minute
 
 // changedDuringRun says whether a contact may have been modified while the suite ran.
-func (s *session) changedDuringRun(c contact) bool {
+func (s *run) changedDuringRun(c contact) bool {
 	start, ok := s.runStart()
 	if !ok || !c.hasMod {
 		return false
@@ -301,7 +301,7 @@ func contactCount(total int) string {
 
 // eachListing judges the full listing of each of paths with judge, for the checks that need
 // the Private token; a path whose listing could not be read is skipped, with why.
-func (s *session) eachListing(v *verdict, paths []string, judge func(p string, l *listing)) {
+func (s *run) eachListing(v *verdict, paths []string, judge func(p string, l *listing)) {
 	if !v.needPrivate() {
 		return
 	}

@@ -5,7 +5,7 @@ import (
 )
 
 // baselineOnce runs baseline the first time a check that judges every exchange asks.
-func (s *session) baselineOnce() {
+func (s *run) baselineOnce() {
 	if s.baselined {
 		return
 	}
@@ -13,7 +13,7 @@ func (s *session) baselineOnce() {
 	s.baseline()
 }
 
-func checkEnvelopeJSON(s *session, v *verdict) {
+func checkEnvelopeJSON(s *run, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
 		judgeEnvelopeJSON(v, x)
@@ -21,14 +21,14 @@ func checkEnvelopeJSON(s *session, v *verdict) {
 	v.note("%d responses", len(s.exchanges))
 }
 
-func checkEnvelopeSuccess(s *session, v *verdict) {
+func checkEnvelopeSuccess(s *run, v *verdict) {
 	s.baselineOnce()
 	for _, x := range s.exchanges {
 		judgeEnvelopeSuccess(v, x)
 	}
 }
 
-func checkEnvelopeError(s *session, v *verdict) {
+func checkEnvelopeError(s *run, v *verdict) {
 	s.baselineOnce()
 	errorsSeen := 0
 	for _, x := range s.exchanges {

@@ -57,7 +57,7 @@ func quoteLiteral(s string) string {
 
 // sampleContacts returns the contacts filters are built from: /export/all's listing, or
 // /export's, sorted by Id so the cases do not depend on the page order.
-func (s *session) sampleContacts() []contact {
+func (s *run) sampleContacts() []contact {
 	var rows []contact
 	for _, p := range []string{sparkmock.PathExportAll, sparkmock.PathExport} {
 		if l := s.listing(p); l.problem == "" && len(l.rows) > 0 {
@@ -125,7 +125,7 @@ func uniqueStrings(rows []contact, field string, list bool) ([]string, map[strin
 
 // filterCases builds the filters of the run from the target's data. A case needs its data:
 // on a data set without tags there is no tag case.
-func (s *session) filterCases() []*filterCase {
+func (s *run) filterCases() []*filterCase {
 	if s.cases != nil {
 		return *s.cases
 	}
@@ -251,7 +251,7 @@ var farWest = time.FixedZone("-11:00", -11*3600)
 var filterPaths = []string{sparkmock.PathExportAll, sparkmock.PathExport}
 
 // answer sends a filter to a path (once per run) and reads up to maxFilterPages pages.
-func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
+func (s *run) answer(fc *filterCase, path string) (*filterAnswer, error) {
 	key := path + "\x00" + fc.filter
 	if a, ok := s.answers[key]; ok {
 		return a, nil
@@ -293,7 +293,7 @@ func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
 
 // explained says whether a contact the filter's pages missed was changed since the listing
 // read it, or is returned when the filter is narrowed to its id.
-func (s *session) explained(fc *filterCase, path string, c contact) bool {
+func (s *run) explained(fc *filterCase, path string, c contact) bool {
 	id := "'" + strings.ReplaceAll(c.id, "'", `\'`) + "'"
 	for _, filter := range []string{"Id Eq " + id, "(" + fc.filter + ") And Id Eq " + id} {
 		x, err := s.get(path, q("_filter", filter, "_limit", "1")...)
@@ -317,7 +317,7 @@ func (s *session) explained(fc *filterCase, path string, c contact) bool {
 	return false
 }
 
-func checkFilterMatch(s *session, v *verdict) {
+func checkFilterMatch(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -353,7 +353,7 @@ func checkFilterMatch(s *session, v *verdict) {
 	v.note("%d filters on %d paths, %d contacts judged", len(cases), len(filterPaths), returned)
 }
 
-func checkFilterComplete(s *session, v *verdict) {
+func checkFilterComplete(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -466,17 +466,17 @@ func (v *verdict) judgeFilterError(x *exchange, code int, filter string) {
 	}
 }
 
-func checkBadFilter(s *session, v *verdict) {
+func checkBadFilter(s *run, v *verdict) {
 	checkRejectedFilters(s, v, badFilters, sparkql.CodeInvalid)
 }
 
-func checkFilterLimits(s *session, v *verdict) {
+func checkFilterLimits(s *run, v *verdict) {
 	checkRejectedFilters(s, v, limitFilters(), sparkql.CodeLimit)
 }
 
 // checkRejectedFilters sends each filter the oracle rejects with code and judges the answer:
 // 400 with that code (filter.bad, filter.limits).
-func checkRejectedFilters(s *session, v *verdict, filters []string, code int) {
+func checkRejectedFilters(s *run, v *verdict, filters []string, code int) {
 	if !v.needPrivate() {
 		return
 	}
@@ -494,7 +494,7 @@ func checkRejectedFilters(s *session, v *verdict, filters []string, code int) {
 }
 
 // oracleRejects confirms with sparkql that a filter is rejected with the code.
-func oracleRejects(s *session, filter string, code int) bool {
+func oracleRejects(s *run, filter string, code int) bool {
 	_, err := sparkql.Parse(filter, s.schema, sparkql.Options{Now: time.Now(), Location: s.cfg.loc})
 	var e *sparkql.Error
 	return errors.As(err, &e) && e.Code == code
@@ -505,7 +505,7 @@ func oracleRejects(s *session, filter string, code int) bool {
 // still satisfies the filter, with the exchange that read it; nil and why when none is
 // confirmed. A page is read, not the contact by an Id filter: the filter engine is what is
 // under judgement.
-func (s *session) confirmMissing(p string, fc *filterCase, missing []contact) (contact, *exchange, string) {
+func (s *run) confirmMissing(p string, fc *filterCase, missing []contact) (contact, *exchange, string) {
 	why := "each changed since the run began, or moved off its page"
 	for i, m := range missing {
 		if i == maxReReads {
@@ -538,7 +538,7 @@ const maxReReads = 3
 // TotalRows add up to the path's (less the contacts without a ModificationTimestamp, which
 // satisfy neither). t is the median of the listing: both halves may be larger than the suite
 // reads. Asked back to back, and twice when they disagree, as data may change in between.
-func checkFilterTotalRows(s *session, v *verdict) {
+func checkFilterTotalRows(s *run, v *verdict) {
 	s.eachListing(v, filterPaths, func(p string, l *listing) {
 		var stamps []contact
 		without := 0

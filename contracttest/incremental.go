@@ -17,7 +17,7 @@ const clockSkew = 5 * time.Minute
 // documentation's own sample.
 var unquotedExportTimestamp = regexp.MustCompile(`"ExportTimestamp"\s*:\s*([^"\s][^,}\]]*)`)
 
-func checkExportTimestamp(s *session, v *verdict) {
+func checkExportTimestamp(s *run, v *verdict) {
 	s.baselineOnce()
 	judged := 0
 	for _, x := range s.exchanges {
@@ -35,7 +35,7 @@ func checkExportTimestamp(s *session, v *verdict) {
 	v.note("%d exports; %s", judged, s.zoneNote())
 }
 
-func checkSince(s *session, v *verdict) {
+func checkSince(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}

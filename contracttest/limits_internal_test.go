@@ -24,7 +24,7 @@ func TestLimitsComeFromTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := NewJudge(context.Background(), ExchangeConfig{Spec: doc})
+	j, err := NewJudge(context.Background(), JudgeConfig{Spec: doc})
 	if err != nil {
 		t.Fatal(err)
 	}

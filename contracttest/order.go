@@ -10,8 +10,8 @@ import (
 
 // checkOrder judges _orderby on ModificationTimestamp, ascending or descending: instants
 // compared as instants (offsets differ), on the first two pages, and against the listing.
-func checkOrder(desc bool) func(*session, *verdict) {
-	return func(s *session, v *verdict) {
+func checkOrder(desc bool) func(*run, *verdict) {
+	return func(s *run, v *verdict) {
 		if !v.needPrivate() {
 			return
 		}
@@ -91,7 +91,7 @@ func distinctInstants(cs []contact) int {
 
 // outOfPlace checks that got are the first len(got) contacts of rows in the order asked:
 // it returns a contact of rows that should have come among them, and the last instant of got.
-func (s *session) outOfPlace(rows, got []contact, desc bool) (contact, time.Time, bool) {
+func (s *run) outOfPlace(rows, got []contact, desc bool) (contact, time.Time, bool) {
 	in := map[string]bool{}
 	edge := got[len(got)-1].mod
 	for _, c := range got {
@@ -128,7 +128,7 @@ func compareIDs(a, b string) int {
 	return 0
 }
 
-func checkDefaultOrder(s *session, v *verdict) {
+func checkDefaultOrder(s *run, v *verdict) {
 	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		rows := make([]contact, 0, len(l.rows))
 		for _, c := range l.rows {

@@ -15,7 +15,7 @@ func (l *listing) pageOf(c contact) *exchange {
 	return nil
 }
 
-func checkSubset(s *session, v *verdict) {
+func checkSubset(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -75,7 +75,7 @@ func checkSubset(s *session, v *verdict) {
 	v.note("%d contacts of %s among %d of %s", len(own.rows), sparkmock.PathExport, len(all.rows), sparkmock.PathExportAll)
 }
 
-func checkOwnerID(s *session, v *verdict) {
+func checkOwnerID(s *run, v *verdict) {
 	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		if len(l.rows) == 0 {
 			v.skip("%s has no contacts", p)
@@ -101,7 +101,7 @@ func plural(n int, word string) string {
 
 // treeListings reads another account's /export (with the token of role) and the Private
 // token's /export/all, or skips saying why; whole says /export/all must be complete.
-func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *listing, ok bool) {
+func treeListings(s *run, v *verdict, role Role, whole bool) (theirs, mine *listing, ok bool) {
 	if !v.needPrivate() {
 		return nil, nil, false
 	}
@@ -121,7 +121,7 @@ func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *
 
 // checkControlled: the contacts of an account the Private token controls are in its
 // /export/all.
-func checkControlled(s *session, v *verdict) {
+func checkControlled(s *run, v *verdict) {
 	theirs, mine, ok := treeListings(s, v, RoleControlled, true)
 	if !ok {
 		return
@@ -144,7 +144,7 @@ func checkControlled(s *session, v *verdict) {
 
 // checkOutsider: no contact of an account the Private token does not control is in its
 // /export/all.
-func checkOutsider(s *session, v *verdict) {
+func checkOutsider(s *run, v *verdict) {
 	theirs, mine, ok := treeListings(s, v, RoleOutsider, false)
 	if !ok {
 		return

@@ -77,7 +77,7 @@ func factsOf(x *exchange) pageFacts {
 
 // totalOf returns the number of contacts of a path: the answer's own TotalRows, else the
 // listing's.
-func (s *session) totalOf(path string, f pageFacts) int {
+func (s *run) totalOf(path string, f pageFacts) int {
 	if f.totalRows >= 0 {
 		return f.totalRows
 	}
@@ -99,7 +99,7 @@ func (v *verdict) pageOK(x *exchange, what string) (pageFacts, bool) {
 	return f, true
 }
 
-func checkLimit(s *session, v *verdict) {
+func checkLimit(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -131,7 +131,7 @@ func checkLimit(s *session, v *verdict) {
 	}
 }
 
-func checkDefaultSize(s *session, v *verdict) {
+func checkDefaultSize(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -153,7 +153,7 @@ func checkDefaultSize(s *session, v *verdict) {
 	})
 }
 
-func checkMaxLimit(s *session, v *verdict) {
+func checkMaxLimit(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -174,7 +174,7 @@ func checkMaxLimit(s *session, v *verdict) {
 	}
 }
 
-func checkOverMax(s *session, v *verdict) {
+func checkOverMax(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -206,7 +206,7 @@ func checkOverMax(s *session, v *verdict) {
 	}
 }
 
-func checkOverMaxRejected(s *session, v *verdict) {
+func checkOverMaxRejected(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -223,7 +223,7 @@ func checkOverMaxRejected(s *session, v *verdict) {
 
 // smallPages reads a path of few contacts (2 to 2×s.cfg.limits.list) in about three pages, so that
 // disjointness can be judged on it too.
-func (s *session) smallPages(path string, total int) (limit int, pages []*exchange, err error) {
+func (s *run) smallPages(path string, total int) (limit int, pages []*exchange, err error) {
 	limit = max(1, (total+2)/3)
 	for page := 1; (page-1)*limit < total; page++ {
 		x, err := s.get(path, q("_limit", strconv.Itoa(limit), "_pagination", "1", "_page", strconv.Itoa(page))...)
@@ -235,7 +235,7 @@ func (s *session) smallPages(path string, total int) (limit int, pages []*exchan
 	return limit, pages, nil
 }
 
-func checkDisjoint(s *session, v *verdict) {
+func checkDisjoint(s *run, v *verdict) {
 	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		pages := l.pages
 		limit := s.cfg.limits.list
@@ -287,7 +287,7 @@ func checkDisjoint(s *session, v *verdict) {
 	})
 }
 
-func checkComplete(s *session, v *verdict) {
+func checkComplete(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -312,7 +312,7 @@ func checkComplete(s *session, v *verdict) {
 }
 
 // anyChangedDuringRun returns a contact of rows modified during the run, if there is one.
-func (s *session) anyChangedDuringRun(rows []contact) (contact, bool) {
+func (s *run) anyChangedDuringRun(rows []contact) (contact, bool) {
 	for _, c := range rows {
 		if s.changedDuringRun(c) {
 			return c, true
@@ -328,7 +328,7 @@ func expectedRows(total, limit, page int) int {
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
-func checkArithmetic(s *session, v *verdict) {
+func checkArithmetic(s *run, v *verdict) {
 	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		for i, x := range l.pages {
 			judgePagination(v, x, s.cfg.limits.list, i+1, l.stable())
@@ -371,7 +371,7 @@ func divisorLimit(total, max, listLimit int) int {
 	return 1
 }
 
-func checkCount(s *session, v *verdict) {
+func checkCount(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -411,7 +411,7 @@ func checkCount(s *session, v *verdict) {
 	}
 }
 
-func checkNoPagination(s *session, v *verdict) {
+func checkNoPagination(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -429,7 +429,7 @@ func checkNoPagination(s *session, v *verdict) {
 	}
 }
 
-func checkSkip(s *session, v *verdict) {
+func checkSkip(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -477,7 +477,7 @@ func checkSkip(s *session, v *verdict) {
 	}
 }
 
-func checkPastEnd(s *session, v *verdict) {
+func checkPastEnd(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}

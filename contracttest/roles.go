@@ -5,11 +5,11 @@ import (
 )
 
 // roleAnswer is what a role's token gets on a path, asked once and judged by several checks.
-func (s *session) roleAnswer(r Role, path string) (*exchange, error) {
+func (s *run) roleAnswer(r Role, path string) (*exchange, error) {
 	return s.once("role "+string(r)+" "+path, call{path: path, as: r, query: q("_limit", "1")})
 }
 
-func checkRolePrivate(s *session, v *verdict) {
+func checkRolePrivate(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
@@ -30,8 +30,8 @@ func checkRolePrivate(s *session, v *verdict) {
 
 // checkForbiddenRole judges a role that may not read the export: 403 on both paths, and no
 // contact in the body.
-func checkForbiddenRole(r Role) func(*session, *verdict) {
-	return func(s *session, v *verdict) {
+func checkForbiddenRole(r Role) func(*run, *verdict) {
+	return func(s *run, v *verdict) {
 		if _, ok := s.cfg.tokens[r]; !ok {
 			v.skip("no %s token given (-token %s=…): role not covered", r, r)
 			return
@@ -56,8 +56,8 @@ func checkForbiddenRole(r Role) func(*session, *verdict) {
 }
 
 // checkDeadToken judges a token that no longer works: 401 with the given code on both paths.
-func checkDeadToken(r Role, code int) func(*session, *verdict) {
-	return func(s *session, v *verdict) {
+func checkDeadToken(r Role, code int) func(*run, *verdict) {
+	return func(s *run, v *verdict) {
 		if _, ok := s.cfg.tokens[r]; !ok {
 			v.skip("no %s token given (-token %s=…): not covered", r, r)
 			return
@@ -72,7 +72,7 @@ func checkDeadToken(r Role, code int) func(*session, *verdict) {
 // forbiddenRoles are the roles that get 403.
 var forbiddenRoles = []Role{RoleIDX, RolePublic, RoleVOW, RolePortal}
 
-func checkForbiddenCode(s *session, v *verdict) {
+func checkForbiddenCode(s *run, v *verdict) {
 	given := 0
 	for _, r := range forbiddenRoles {
 		if _, ok := s.cfg.tokens[r]; !ok {

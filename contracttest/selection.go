@@ -15,7 +15,7 @@ var alwaysKept = map[string]bool{"Id": true, "ResourceUri": true, "OwnerId": tru
 
 // selectFields picks two fields to select from the target's data: the ones most contacts
 // have, Id, ResourceUri, OwnerId and ModificationTimestamp left out.
-func (s *session) selectFields() []string {
+func (s *run) selectFields() []string {
 	count := map[string]int{}
 	for _, p := range sparkmock.ExportPaths() {
 		for _, c := range s.listing(p).rows {
@@ -36,14 +36,14 @@ func (s *session) selectFields() []string {
 }
 
 // selectAnswer is the answer to _select on a path, asked once per run.
-func (s *session) selectAnswer(path string, fields []string) (*exchange, error) {
+func (s *run) selectAnswer(path string, fields []string) (*exchange, error) {
 	sel := strings.Join(fields, ",")
 	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(s.cfg.limits.list))})
 }
 
 // fieldsToSelect are the fields the select checks ask for; false (the check skipped) when
 // there are none, or no Private token.
-func (s *session) fieldsToSelect(v *verdict) ([]string, bool) {
+func (s *run) fieldsToSelect(v *verdict) ([]string, bool) {
 	if !v.needPrivate() {
 		return nil, false
 	}
@@ -55,7 +55,7 @@ func (s *session) fieldsToSelect(v *verdict) ([]string, bool) {
 	return fields, true
 }
 
-func checkSelect(s *session, v *verdict) {
+func checkSelect(s *run, v *verdict) {
 	fields, ok := s.fieldsToSelect(v)
 	if !ok {
 		return
@@ -107,7 +107,7 @@ func checkSelect(s *session, v *verdict) {
 	})
 }
 
-func checkSelectKeepsID(s *session, v *verdict) {
+func checkSelectKeepsID(s *run, v *verdict) {
 	fields, ok := s.fieldsToSelect(v)
 	if !ok {
 		return
