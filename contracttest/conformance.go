@@ -35,8 +35,7 @@ func documented(r *routers.Route, status int) bool {
 }
 
 func checkStatusDocumented(s *run, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		judgeStatusDocumented(v, x, s.route(x))
 	}
 	v.note("%d responses", len(s.exchanges))
@@ -76,17 +75,15 @@ func isJSON(ct string) (bool, string) {
 }
 
 func checkContentType(s *run, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		judgeContentType(v, x)
 	}
 	v.note("%d responses", len(s.exchanges))
 }
 
 func checkSchema(s *run, v *verdict) {
-	s.baselineOnce()
 	judged := 0
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		r := s.route(x)
 		if r == nil || !documented(r, x.status) {
 			continue // conformance.status reports it
@@ -112,8 +109,7 @@ func checkSchema(s *run, v *verdict) {
 // checkSchemaChoices judges the answers conformance.schema passed against the full spec: the
 // mock's [choice]s too (Id and ResourceUri under _select, the unconfirmed fields' forms).
 func checkSchemaChoices(s *run, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		r := s.route(x)
 		if r == nil || !documented(r, x.status) || x.truncated {
 			continue

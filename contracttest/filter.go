@@ -317,13 +317,23 @@ func (s *run) explained(fc *filterCase, path string, c contact) bool {
 	return false
 }
 
-func checkFilterMatch(s *run, v *verdict) {
+// filterCasesToJudge are the filters the filter checks send; false (the check skipped) when
+// there are none, or no Private token.
+func (s *run) filterCasesToJudge(v *verdict) ([]*filterCase, bool) {
 	if !v.needPrivate() {
-		return
+		return nil, false
 	}
 	cases := s.filterCases()
 	if len(cases) == 0 {
 		v.skip("no contact to build a filter from")
+		return nil, false
+	}
+	return cases, true
+}
+
+func checkFilterMatch(s *run, v *verdict) {
+	cases, ok := s.filterCasesToJudge(v)
+	if !ok {
 		return
 	}
 	returned := 0
@@ -354,12 +364,8 @@ func checkFilterMatch(s *run, v *verdict) {
 }
 
 func checkFilterComplete(s *run, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	cases := s.filterCases()
-	if len(cases) == 0 {
-		v.skip("no contact to build a filter from")
+	cases, ok := s.filterCasesToJudge(v)
+	if !ok {
 		return
 	}
 	for _, p := range filterPaths {
