@@ -317,22 +317,8 @@ func (s *run) explained(fc *filterCase, path string, c contact) bool {
 	return false
 }
 
-// filterCasesToJudge are the filters the filter checks send; false (the check skipped) when
-// there are none, or no Private token.
-func (s *run) filterCasesToJudge(v *verdict) ([]*filterCase, bool) {
-	if !v.needPrivate() {
-		return nil, false
-	}
-	cases := s.filterCases()
-	if len(cases) == 0 {
-		v.skip("no contact to build a filter from")
-		return nil, false
-	}
-	return cases, true
-}
-
 func checkFilterMatch(s *run, v *verdict) {
-	cases, ok := s.filterCasesToJudge(v)
+	cases, ok := needSome(v, s.filterCases, "no contact to build a filter from")
 	if !ok {
 		return
 	}
@@ -364,7 +350,7 @@ func checkFilterMatch(s *run, v *verdict) {
 }
 
 func checkFilterComplete(s *run, v *verdict) {
-	cases, ok := s.filterCasesToJudge(v)
+	cases, ok := needSome(v, s.filterCases, "no contact to build a filter from")
 	if !ok {
 		return
 	}

@@ -644,3 +644,17 @@ func eachAnswer(v *verdict, ask func(p string) (*exchange, error), judge func(p 
 		judge(p, x)
 	}
 }
+
+// needSome returns what list makes for a check that needs the Private token and at least one
+// item; false, the check skipped (with none as the reason), when there is no token or no item.
+func needSome[T any](v *verdict, list func() []T, none string) ([]T, bool) {
+	if !v.needPrivate() {
+		return nil, false
+	}
+	items := list()
+	if len(items) == 0 {
+		v.skip("%s", none)
+		return nil, false
+	}
+	return items, true
+}

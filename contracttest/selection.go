@@ -41,22 +41,8 @@ func (s *run) selectAnswer(path string, fields []string) (*exchange, error) {
 	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(s.cfg.limits.list))})
 }
 
-// fieldsToSelect are the fields the select checks ask for; false (the check skipped) when
-// there are none, or no Private token.
-func (s *run) fieldsToSelect(v *verdict) ([]string, bool) {
-	if !v.needPrivate() {
-		return nil, false
-	}
-	fields := s.selectFields()
-	if len(fields) == 0 {
-		v.skip("no contact has a field to select")
-		return nil, false
-	}
-	return fields, true
-}
-
 func checkSelect(s *run, v *verdict) {
-	fields, ok := s.fieldsToSelect(v)
+	fields, ok := needSome(v, s.selectFields, "no contact has a field to select")
 	if !ok {
 		return
 	}
@@ -108,7 +94,7 @@ func checkSelect(s *run, v *verdict) {
 }
 
 func checkSelectKeepsID(s *run, v *verdict) {
-	fields, ok := s.fieldsToSelect(v)
+	fields, ok := needSome(v, s.selectFields, "no contact has a field to select")
 	if !ok {
 		return
 	}
