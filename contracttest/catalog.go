@@ -28,7 +28,7 @@ var (
 	idConformanceContentType      = newCheckID("conformance.content-type")
 	idConformanceSchema           = newCheckID("conformance.schema")
 	idConformanceSchemaChoices    = newCheckID("conformance.schema-choices")
-	idEnvelopeJson                = newCheckID("envelope.json")
+	idEnvelopeJSON                = newCheckID("envelope.json")
 	idEnvelopeSuccess             = newCheckID("envelope.success")
 	idEnvelopeError               = newCheckID("envelope.error")
 	idAuthNoCredentials           = newCheckID("auth.no-credentials")
@@ -36,9 +36,9 @@ var (
 	idAuthUserAgent               = newCheckID("auth.user-agent")
 	idAuthBearer                  = newCheckID("auth.bearer")
 	idRolesPrivate                = newCheckID("roles.private")
-	idRolesIdx                    = newCheckID("roles.idx")
+	idRolesIDX                    = newCheckID("roles.idx")
 	idRolesPublic                 = newCheckID("roles.public")
-	idRolesVow                    = newCheckID("roles.vow")
+	idRolesVOW                    = newCheckID("roles.vow")
 	idRolesPortal                 = newCheckID("roles.portal")
 	idRolesExpired                = newCheckID("roles.expired")
 	idRolesDisabled               = newCheckID("roles.disabled")
@@ -62,7 +62,7 @@ var (
 	idPagingSkip                  = newCheckID("paging.skip")
 	idPagingPastEnd               = newCheckID("paging.past-end")
 	idOwnAllSubset                = newCheckID("own-all.subset")
-	idOwnAllOwnerId               = newCheckID("own-all.owner-id")
+	idOwnAllOwnerID               = newCheckID("own-all.owner-id")
 	idOwnAllControlled            = newCheckID("own-all.controlled")
 	idOwnAllOutsider              = newCheckID("own-all.outsider")
 	idOrderAsc                    = newCheckID("order.asc")
@@ -70,7 +70,7 @@ var (
 	idOrderDefault                = newCheckID("order.default")
 	idOrderTies                   = newCheckID("order.ties")
 	idSelectFields                = newCheckID("select.fields")
-	idSelectKeepsId               = newCheckID("select.keeps-id")
+	idSelectKeepsID               = newCheckID("select.keeps-id")
 	idFilterMatch                 = newCheckID("filter.match")
 	idFilterComplete              = newCheckID("filter.complete")
 	idFilterTotalRows             = newCheckID("filter.total-rows")
@@ -83,7 +83,7 @@ var (
 	idBadInputPage                = newCheckID("bad-input.page")
 	idBadInputSkip                = newCheckID("bad-input.skip")
 	idBadInputPagination          = newCheckID("bad-input.pagination")
-	idBadInputOrderby             = newCheckID("bad-input.orderby")
+	idBadInputOrderBy             = newCheckID("bad-input.orderby")
 	idBadInputSelect              = newCheckID("bad-input.select")
 	idBadInputExpand              = newCheckID("bad-input.expand")
 	idBadInputNo5xx               = newCheckID("bad-input.no-5xx")
@@ -136,7 +136,7 @@ func catalog() []*checkDef {
 		{id: idConformanceSchemaChoices, group: "conformance", source: SourceChoice, final: true, run: checkSchemaChoices,
 			desc: "Every response matches the whole of openapi.yaml, its x-choice parts included (Id and ResourceUri under _select, the unconfirmed fields' forms)."},
 
-		{id: idEnvelopeJson, group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeJSON,
+		{id: idEnvelopeJSON, group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeJSON,
 			desc: `Every body, success or error, is a JSON object with a "D" object.`},
 		{id: idEnvelopeSuccess, group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeSuccess,
 			desc: "D.Success is true on every 2xx answer and false on every error."},
@@ -154,11 +154,11 @@ func catalog() []*checkDef {
 
 		{id: idRolesPrivate, group: "roles", source: SourceDoc, run: checkRolePrivate,
 			desc: "The Private token reads both paths: 200."},
-		{id: idRolesIdx, group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleIDX),
+		{id: idRolesIDX, group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleIDX),
 			desc: "An IDX token gets 403, and no contacts, on both paths."},
 		{id: idRolesPublic, group: "roles", source: SourceDoc, run: checkForbiddenRole(RolePublic),
 			desc: "A Public token gets 403, and no contacts, on both paths."},
-		{id: idRolesVow, group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleVOW),
+		{id: idRolesVOW, group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleVOW),
 			desc: "A VOW token gets 403, and no contacts, on both paths."},
 		{id: idRolesPortal, group: "roles", source: SourceDoc, run: checkForbiddenRole(RolePortal),
 			desc: "A Portal token gets 403, and no contacts, on both paths."},
@@ -209,7 +209,7 @@ func catalog() []*checkDef {
 
 		{id: idOwnAllSubset, group: "own-all", source: SourceDoc, run: checkSubset,
 			desc: "Every contact of /export is in /export/all, all with the same OwnerId (the current user), which no other contact of /export/all carries."},
-		{id: idOwnAllOwnerId, group: "own-all", source: SourceDoc, run: checkOwnerID,
+		{id: idOwnAllOwnerID, group: "own-all", source: SourceDoc, run: checkOwnerID,
 			desc: "OwnerId is on every contact of /export/all and on none of /export."},
 		{id: idOwnAllControlled, group: "own-all", source: SourceDoc, run: checkControlled,
 			desc: "Every contact of the controlled token's /export is in the Private token's /export/all (needs -token controlled=…)."},
@@ -227,7 +227,7 @@ func catalog() []*checkDef {
 
 		{id: idSelectFields, group: "select", source: SourceDoc, run: checkSelect,
 			desc: "_select returns the selected fields, as the full listing has them, and no other field but Id, ResourceUri and OwnerId."},
-		{id: idSelectKeepsId, group: "select", source: SourceChoice, run: checkSelectKeepsID,
+		{id: idSelectKeepsID, group: "select", source: SourceChoice, run: checkSelectKeepsID,
 			desc: "_select always keeps Id and ResourceUri."},
 
 		{id: idFilterMatch, group: "filter", source: SourceDoc, run: checkFilterMatch,
@@ -256,7 +256,7 @@ func catalog() []*checkDef {
 			desc: "_skip not an integer from 0 to 2500000: 400, code 1053."},
 		{id: idBadInputPagination, group: "bad-input", source: SourceDoc, run: checkBadParam("_pagination"),
 			desc: "_pagination other than 0, 1 or count: 400, code 1053."},
-		{id: idBadInputOrderby, group: "bad-input", source: SourceDoc, run: checkBadParam("_orderby"),
+		{id: idBadInputOrderBy, group: "bad-input", source: SourceDoc, run: checkBadParam("_orderby"),
 			desc: "_orderby naming an unknown field: 400, code 1053."},
 		{id: idBadInputSelect, group: "bad-input", source: SourceChoice, run: checkBadParam("_select"),
 			desc: "_select naming an unknown field: 400, code 1053."},

@@ -55,21 +55,21 @@ type Judge struct {
 // badParamChecks are the checks of a query parameter openapi.yaml rejects (_limit aside).
 var badParamChecks = map[string]checkID{
 	"_page": idBadInputPage, "_skip": idBadInputSkip, "_pagination": idBadInputPagination,
-	"_orderby": idBadInputOrderby, "_select": idBadInputSelect,
+	"_orderby": idBadInputOrderBy, "_select": idBadInputSelect,
 }
 
 // exchangeChecks are the ids Judge reports under, in catalog order.
 var exchangeChecks = map[checkID]bool{
 	idConformanceStatus: true, idConformanceContentType: true, idConformanceSchema: true, idConformanceSchemaChoices: true,
-	idEnvelopeJson: true, idEnvelopeSuccess: true, idEnvelopeError: true,
+	idEnvelopeJSON: true, idEnvelopeSuccess: true, idEnvelopeError: true,
 	idAuthNoCredentials: true, idAuthUserAgent: true,
 	idPagingLimit: true, idPagingDefaultSize: true, idPagingOverMax: true, idPagingOverMaxRejected: true,
 	idPagingArithmetic: true, idPagingCount: true, idPagingNoPagination: true, idPagingSkip: true, idPagingDisjoint: true,
-	idOwnAllOwnerId: true, idSelectFields: true, idSelectKeepsId: true,
+	idOwnAllOwnerID: true, idSelectFields: true, idSelectKeepsID: true,
 	idFilterMatch: true, idFilterBad: true, idFilterLimits: true,
 	idIncrementalExportTimestamp: true,
 	idBadInputLimit:              true, idBadInputPage: true, idBadInputSkip: true, idBadInputPagination: true,
-	idBadInputOrderby: true, idBadInputSelect: true,
+	idBadInputOrderBy: true, idBadInputSelect: true,
 }
 
 // ExchangeChecks lists the checks Judge applies, in catalog order; the [choice] ones only
@@ -236,7 +236,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 			}
 		}
 	}
-	r.as(idEnvelopeJson)
+	r.as(idEnvelopeJSON)
 	judgeEnvelopeJSON(r, x)
 	r.as(idEnvelopeSuccess)
 	judgeEnvelopeSuccess(r, x)
@@ -521,7 +521,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 		c.id, _ = obj["Id"].(string)
 		if len(sel) == 0 || path == sparkmock.PathExport || selected["OwnerId"] {
 			// [choice] Under a _select without OwnerId, /export/all may leave it out.
-			r.as(idOwnAllOwnerId)
+			r.as(idOwnAllOwnerID)
 			judgeOwner(r, x, path, c)
 		}
 		if len(sel) > 0 {
@@ -529,7 +529,7 @@ func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFi
 			if judgeSelectedKeys(r, x, sel, selected, c) {
 				r.ok()
 			}
-			r.as(idSelectKeepsId)
+			r.as(idSelectKeepsID)
 			judgeKeepsID(r, x, sel, c)
 		}
 		if q != nil {
