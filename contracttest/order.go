@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"cmp"
 	"sort"
 	"strconv"
 	"time"
@@ -113,19 +114,10 @@ func (s *run) outOfPlace(rows, got []contact, desc bool) (contact, time.Time, bo
 
 // compareIDs orders Spark ids as numbers: by length, then digit by digit.
 func compareIDs(a, b string) int {
-	if len(a) != len(b) {
-		if len(a) < len(b) {
-			return -1
-		}
-		return 1
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
 	}
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a, b)
 }
 
 func checkDefaultOrder(s *run, v *verdict) {
