@@ -5,29 +5,31 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
-// badValues are the values each parameter must reject with 400/1053. _limit's maximum
-// plus one is added per path.
+// badValues are the values each parameter must reject with 400/1053. The maximum plus one of
+// _limit, _page and _skip is added per path (badMaxima).
 var badValues = map[string][]string{
 	"_limit":      {"-1", "abc", "2.5"},
-	"_page":       {"0", "-1", "abc", strconv.Itoa(maxPage + 1)},
-	"_skip":       {"-1", "abc", "2500001"},
+	"_page":       {"0", "-1", "abc"},
+	"_skip":       {"-1", "abc"},
 	"_pagination": {"2", "-1", "all"},
 	"_orderby":    {"NoSuchField", "-NoSuchField", "ModificationTimestamp,NoSuchField"},
 	"_select":     {"NoSuchField", "DisplayName,NoSuchField"},
 	"_expand":     {"Photos"},
 }
 
-func checkBadParam(name string) func(*session, *verdict) {
-	return func(s *session, v *verdict) {
+func checkBadParam(name string) func(*run, *verdict) {
+	return func(s *run, v *verdict) {
 		if !v.needPrivate() {
 			return
 		}
-		for _, p := range Paths {
+		for _, p := range sparkmock.ExportPaths() {
 			values := badValues[name]
-			if name == "_limit" {
-				values = append(values[:len(values):len(values)], strconv.Itoa(maxLimit(p)+1))
+			if max, ok := badMaxima(s.cfg.limits.of(p))[name]; ok {
+				values = append(values[:len(values):len(values)], strconv.Itoa(max+1))
 			}
 			for _, val := range values {
 				x, err := s.get(p, q(name, val)...)
@@ -39,6 +41,11 @@ func checkBadParam(name string) func(*session, *verdict) {
 			}
 		}
 	}
+}
+
+// badMaxima are the documented maxima of the bounded parameters.
+func badMaxima(pg sparkmock.Paging) map[string]int {
+	return map[string]int{"_limit": pg.MaxLimit, "_page": pg.MaxPage, "_skip": pg.MaxSkip}
 }
 
 // oddRequests is how many generated odd requests bad-input.no-5xx sends.
@@ -72,12 +79,12 @@ func oddInputs() [][]param {
 	return out
 }
 
-func checkNo5xx(s *session, v *verdict) {
+func checkNo5xx(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
 	for i, ps := range oddInputs() {
-		p := Paths[i%len(Paths)]
+		p := sparkmock.ExportPaths()[i%len(sparkmock.ExportPaths())]
 		x, err := s.get(p, ps...)
 		if err != nil {
 			v.errored(err)

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // tieField is the field order.ties sorts on: one many contacts share.
@@ -11,18 +13,15 @@ const tieField = "HomeRegion"
 
 // checkOrderTies: contacts the order puts level come in Id ascending order ([choice]: the
 // documentation names no tie-break).
-func checkOrderTies(s *session, v *verdict) {
+func checkOrderTies(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
-		x, err := s.get(p, q("_orderby", tieField, "_limit", strconv.Itoa(listLimit))...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) {
+		return s.get(p, q("_orderby", tieField, "_limit", strconv.Itoa(s.cfg.limits.list))...)
+	}, func(p string, x *exchange) {
 		if _, ok := v.pageOK(x, "_orderby="+tieField); !ok {
-			continue
+			return
 		}
 		res, _ := x.results()
 		ties, bad := 0, false
@@ -46,21 +45,13 @@ func checkOrderTies(s *session, v *verdict) {
 		default:
 			v.ok()
 		}
-	}
+	})
 }
 
 // checkModificationZone: ModificationTimestamp is written at the offset the service's zone
 // has at that instant ([choice]: any offset names the same instant; the mock writes its zone's).
-func checkModificationZone(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range Paths {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s", l.problem)
-			continue
-		}
+func checkModificationZone(s *run, v *verdict) {
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		judged, bad := 0, false
 		for _, c := range l.rows {
 			if !c.hasMod {
@@ -83,7 +74,7 @@ func checkModificationZone(s *session, v *verdict) {
 		default:
 			v.ok()
 		}
-	}
+	})
 }
 
 func offsetText(seconds int) string {

@@ -10,12 +10,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/sparkmock/sparkmock"
 )
 
 // baseline makes sure the checks that judge every exchange have a success and an error of
 // each path to judge, even when -run selected nothing else.
-func (s *session) baseline() {
-	for _, p := range Paths {
+func (s *run) baseline() {
+	for _, p := range sparkmock.ExportPaths() {
 		if _, ok := s.cfg.tokens[RolePrivate]; ok {
 			_, _ = s.get(p, q("_limit", "2", "_pagination", "1")...)
 		}
@@ -24,7 +25,7 @@ func (s *session) baseline() {
 }
 
 // route returns the spec's operation of an exchange, or nil.
-func (s *session) route(x *exchange) *routers.Route { return s.routes[x.method+" "+x.path] }
+func (s *run) route(x *exchange) *routers.Route { return s.routes[x.method+" "+x.path] }
 
 func documented(r *routers.Route, status int) bool {
 	if r.Operation.Responses == nil {
@@ -33,9 +34,8 @@ func documented(r *routers.Route, status int) bool {
 	return r.Operation.Responses.Status(status) != nil || r.Operation.Responses.Default() != nil
 }
 
-func checkStatusDocumented(s *session, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+func checkStatusDocumented(s *run, v *verdict) {
+	for _, x := range s.allExchanges() {
 		judgeStatusDocumented(v, x, s.route(x))
 	}
 	v.note("%d responses", len(s.exchanges))
@@ -74,18 +74,16 @@ func isJSON(ct string) (bool, string) {
 	return true, ""
 }
 
-func checkContentType(s *session, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+func checkContentType(s *run, v *verdict) {
+	for _, x := range s.allExchanges() {
 		judgeContentType(v, x)
 	}
 	v.note("%d responses", len(s.exchanges))
 }
 
-func checkSchema(s *session, v *verdict) {
-	s.baselineOnce()
+func checkSchema(s *run, v *verdict) {
 	judged := 0
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		r := s.route(x)
 		if r == nil || !documented(r, x.status) {
 			continue // conformance.status reports it
@@ -110,9 +108,8 @@ func checkSchema(s *session, v *verdict) {
 
 // checkSchemaChoices judges the answers conformance.schema passed against the full spec: the
 // mock's [choice]s too (Id and ResourceUri under _select, the unconfirmed fields' forms).
-func checkSchemaChoices(s *session, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+func checkSchemaChoices(s *run, v *verdict) {
+	for _, x := range s.allExchanges() {
 		r := s.route(x)
 		if r == nil || !documented(r, x.status) || x.truncated {
 			continue
@@ -136,7 +133,7 @@ func checkSchemaChoices(s *session, v *verdict) {
 // validate gives kin-openapi's verdict on one exchange, undocumented statuses counting as
 // violations, through the validator Judge uses too. The Allow header's value is a [choice]
 // (methods.allow-header), so it is left out unless strict.
-func (s *session) validate(x *exchange, r *routers.Route) error {
+func (s *run) validate(x *exchange, r *routers.Route) error {
 	return s.validator.validate(s.ctx, x.method, r, x.status, x.header, x.body, nil)
 }
 

@@ -115,29 +115,19 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	DefaultRate     = 5.0 // requests per second, for any target that is not loopback
-	DefaultTimeout  = 30 * time.Second
-	DefaultLocation = "America/Chicago"
+	DefaultRate    = 5.0 // requests per second, for any target that is not loopback
+	DefaultTimeout = 30 * time.Second
 )
-
-// The paths of the contract, under the base URL.
-const (
-	PathExport = "/v1/contacts/export"
-	PathAll    = "/v1/contacts/export/all"
-)
-
-// Paths are the two export paths, in the order reports show them.
-var Paths = []string{PathExport, PathAll}
 
 // Check runs the suite against target and returns the report. The error only means the
 // suite could not run: a bad Target or Config, a spec without the export paths, or a target
 // that does not answer at all. Every contract break is a failed Result in the report.
 func Check(ctx context.Context, target Target, cfg Config) (*Report, error) {
-	s, err := newSession(ctx, target, cfg)
+	s, err := newRun(ctx, target, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return s.run()
+	return s.execute()
 }
 
 // Run runs the suite inside go test: one subtest per check, named by its id. A failed check
@@ -183,6 +173,7 @@ type config struct {
 	spec      *openapi3.T
 	loc       *time.Location
 	now       func() time.Time
+	limits    limits // read from spec
 }
 
 // ConfigError is the error of a Target or Config the suite cannot run with.
@@ -212,7 +203,7 @@ func checkConfig(ctx context.Context, target Target, cfg Config) (*config, error
 		bad("base URL %q: no credentials in the URL; give tokens instead", maskURLUser(base))
 	default:
 		base.Path = strings.TrimSuffix(base.Path, "/")
-		if strings.HasSuffix(base.Path, "/v1") {
+		if strings.HasSuffix(base.Path, sparkmock.APIPrefix) {
 			bad("base URL %q ends in /v1: give it without the version prefix (the suite adds /v1/contacts/export)", target.BaseURL)
 		}
 		c.base = base
@@ -269,9 +260,9 @@ func checkConfig(ctx context.Context, target Target, cfg Config) (*config, error
 	}
 	c.loc = cfg.Location
 	if c.loc == nil {
-		loc, err := time.LoadLocation(DefaultLocation)
+		loc, err := time.LoadLocation(sparkmock.DefaultZone)
 		if err != nil {
-			bad("time zone %s: %v", DefaultLocation, err)
+			bad("time zone %s: %v", sparkmock.DefaultZone, err)
 		}
 		c.loc = loc
 	}
@@ -287,11 +278,11 @@ func checkConfig(ctx context.Context, target Target, cfg Config) (*config, error
 		c.spec = doc
 	}
 	if c.spec != nil {
-		for _, p := range Paths {
-			if item := c.spec.Paths.Find(p); item == nil || item.Get == nil {
-				bad("the spec has no GET %s: it is not a contract of the export", p)
-			}
+		l, err := limitsOf(c.spec)
+		if err != nil {
+			bad("%v", err)
 		}
+		c.limits = l
 	}
 	c.client = target.Client
 	if c.client == nil {

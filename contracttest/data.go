@@ -5,14 +5,13 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
-// Bounds of a full listing: the suite reads at most maxRows contacts of a path, in pages of
-// listLimit (the documented maximum of /export/all, valid on both paths).
-const (
-	listLimit = 25
-	maxRows   = 2000
-)
+// maxRows bounds a full listing: the suite reads at most maxRows contacts of a path, in pages
+// of limits.list (the documented maximum of /export/all, valid on both paths).
+const maxRows = 2000
 
 // contact is one contact as the target returned it.
 type contact struct {
@@ -129,10 +128,10 @@ func (l *listing) whyIncomplete() string {
 
 // listing reads the whole of a path as the Private token once per run and shares it between
 // checks.
-func (s *session) listing(path string) *listing { return s.listingAs(RolePrivate, path) }
+func (s *run) listing(path string) *listing { return s.listingAs(RolePrivate, path) }
 
 // listingAs reads the whole of a path with the token of a role, once per run.
-func (s *session) listingAs(role Role, path string) *listing {
+func (s *run) listingAs(role Role, path string) *listing {
 	key := path
 	if role != RolePrivate {
 		key = string(role) + " " + path
@@ -151,7 +150,7 @@ func (s *session) listingAs(role Role, path string) *listing {
 	}
 	wantPages := -1
 	for page := 1; ; page++ {
-		x, err := s.do(call{path: path, as: role, query: q("_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))})
+		x, err := s.do(call{path: path, as: role, query: q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1", "_page", strconv.Itoa(page))})
 		if err != nil {
 			l.problem = err.Error()
 			return l
@@ -174,7 +173,7 @@ func (s *session) listingAs(role Role, path string) *listing {
 		}
 		l.totals = append(l.totals, total)
 		if page == 1 && total >= 0 {
-			wantPages = (total + listLimit - 1) / listLimit
+			wantPages = (total + s.cfg.limits.list - 1) / s.cfg.limits.list
 		}
 		for _, r := range results {
 			if c, ok := newContact(r, page, &s.zone); ok {
@@ -184,7 +183,7 @@ func (s *session) listingAs(role Role, path string) *listing {
 		switch {
 		case wantPages >= 0 && page >= wantPages:
 			return l
-		case wantPages < 0 && len(results) < listLimit:
+		case wantPages < 0 && len(results) < s.cfg.limits.list:
 			return l
 		case len(results) == 0:
 			return l
@@ -222,16 +221,14 @@ func (z *zoneEvidence) observe(t time.Time) {
 
 var exportTimestampForm = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$`)
 
-const exportTimestampLayout = "2006-01-02T15:04:05"
-
 // exportInstants reads an ExportTimestamp and returns the earliest and the latest instant it
 // can mean: exactly one when the target's offsets all agree with the configured zone,
 // otherwise one per plausible offset (the zone's and every offset the target showed).
-func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
+func (s *run) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
 	if !exportTimestampForm.MatchString(ts) {
 		return time.Time{}, time.Time{}, false
 	}
-	local, err := time.ParseInLocation(exportTimestampLayout, ts, s.cfg.loc)
+	local, err := time.ParseInLocation(sparkmock.ExportTimestampLayout, ts, s.cfg.loc)
 	if err != nil {
 		return time.Time{}, time.Time{}, false
 	}
@@ -239,7 +236,7 @@ func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool
 	if !s.zone.mismatch {
 		return earliest, latest, true
 	}
-	naive, _ := time.Parse(exportTimestampLayout, ts) // the wall clock read as UTC
+	naive, _ := time.Parse(sparkmock.ExportTimestampLayout, ts) // the wall clock read as UTC
 	for off := range s.zone.offsets {
 		t := naive.Add(-time.Duration(off) * time.Second)
 		if t.Before(earliest) {
@@ -253,7 +250,7 @@ func (s *session) exportInstants(ts string) (earliest, latest time.Time, ok bool
 }
 
 // zoneNote says how ExportTimestamp was read, for a check's reason.
-func (s *session) zoneNote() string {
+func (s *run) zoneNote() string {
 	if s.zone.mismatch {
 		return fmt.Sprintf("ModificationTimestamp offsets do not all fit %s: ExportTimestamp judged at every offset seen", s.cfg.loc)
 	}
@@ -265,7 +262,7 @@ func (s *session) zoneNote() string {
 
 // runStart is the earliest instant the first export of the run can stand for: contacts
 // modified after it may have moved during the run, and the contract lets them come twice.
-func (s *session) runStart() (time.Time, bool) {
+func (s *run) runStart() (time.Time, bool) {
 	for _, x := range s.exchanges {
 		if x.method != "GET" || x.status != 200 {
 			continue
@@ -286,7 +283,7 @@ func (s *session) runStart() (time.Time, bool) {
 const runSkew = time.Minute
 
 // changedDuringRun says whether a contact may have been modified while the suite ran.
-func (s *session) changedDuringRun(c contact) bool {
+func (s *run) changedDuringRun(c contact) bool {
 	start, ok := s.runStart()
 	if !ok || !c.hasMod {
 		return false
@@ -300,4 +297,20 @@ func contactCount(total int) string {
 		return "an unknown number of contacts (no TotalRows)"
 	}
 	return plural(total, "contact")
+}
+
+// eachListing judges the full listing of each of paths with judge, for the checks that need
+// the Private token; a path whose listing could not be read is skipped, with why.
+func (s *run) eachListing(v *verdict, paths []string, judge func(p string, l *listing)) {
+	if !v.needPrivate() {
+		return
+	}
+	for _, p := range paths {
+		l := s.listing(p)
+		if l.problem != "" {
+			v.skip("%s: %s", p, l.problem)
+			continue
+		}
+		judge(p, l)
+	}
 }

@@ -4,34 +4,32 @@ import (
 	"sort"
 )
 
-// baselineOnce runs baseline the first time a check that judges every exchange asks.
-func (s *session) baselineOnce() {
-	if s.baselined {
-		return
+// allExchanges are the exchanges of the run, for the checks that judge every one: the first
+// call runs baseline.
+func (s *run) allExchanges() []*exchange {
+	if !s.baselined {
+		s.baselined = true
+		s.baseline()
 	}
-	s.baselined = true
-	s.baseline()
+	return s.exchanges
 }
 
-func checkEnvelopeJSON(s *session, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+func checkEnvelopeJSON(s *run, v *verdict) {
+	for _, x := range s.allExchanges() {
 		judgeEnvelopeJSON(v, x)
 	}
 	v.note("%d responses", len(s.exchanges))
 }
 
-func checkEnvelopeSuccess(s *session, v *verdict) {
-	s.baselineOnce()
-	for _, x := range s.exchanges {
+func checkEnvelopeSuccess(s *run, v *verdict) {
+	for _, x := range s.allExchanges() {
 		judgeEnvelopeSuccess(v, x)
 	}
 }
 
-func checkEnvelopeError(s *session, v *verdict) {
-	s.baselineOnce()
+func checkEnvelopeError(s *run, v *verdict) {
 	errorsSeen := 0
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		if judgeEnvelopeError(v, x) {
 			errorsSeen++
 		}

@@ -1,22 +1,14 @@
 package contracttest
 
 import (
-	"context"
+	"bytes"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"path"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 	sparkmock "github.com/sparkmock/sparkmock"
-	"github.com/sparkmock/sparkmock/internal/bounded"
-	"github.com/sparkmock/sparkmock/sparkql"
 )
 
 // Exchange is one request a client sent to a service and the answer it got: what a
@@ -55,239 +47,6 @@ type Judgement struct {
 	RequestProblem string
 	// NotJSON is set when the answer's body is not JSON at all (or empty): why.
 	NotJSON string
-}
-
-// ExchangeConfig configures a Judge.
-type ExchangeConfig struct {
-	// Strict also applies the [choice] rules (see Config.Strict).
-	Strict bool
-	// Spec is the contract; nil means the embedded openapi.yaml.
-	Spec *openapi3.T
-	// Location is the service's zone; nil means America/Chicago.
-	Location *time.Location
-}
-
-// Judge applies the rules of the contract that a single exchange can show broken: the
-// answer against openapi.yaml (cached piecewise, with kin-openapi's verdicts), the envelope
-// rules, OwnerId only on /export/all, _limit and the per-path maximums, Pagination adding up,
-// every contact satisfying the _filter sent (sparkql the oracle), _select honoured, the form
-// of ExportTimestamp, and a request openapi.yaml rejects being rejected. Each rule reports
-// under the id of the suite's check for it, so a proxy's report reads like the suite's.
-// A Judge is safe for concurrent use.
-type Judge struct {
-	strict    bool
-	loc       *time.Location
-	spec      *openapi3.T
-	schema    sparkql.Schema
-	routes    map[string]*routers.Route
-	validator *responseValidator
-	// full and fullRoutes judge the whole spec, [choice]s included: strict only.
-	full       *responseValidator
-	fullRoutes map[string]*routers.Route
-	requests   bounded.Map[string, *requestVerdict]
-	sources    map[string]Source
-	headersOf  map[*openapi3.Operation][]string
-}
-
-// exchangeChecks are the ids Judge reports under, in catalog order.
-var exchangeChecks = map[string]bool{
-	"conformance.status": true, "conformance.content-type": true, "conformance.schema": true, "conformance.schema-choices": true,
-	"envelope.json": true, "envelope.success": true, "envelope.error": true,
-	"auth.no-credentials": true, "auth.user-agent": true,
-	"paging.limit": true, "paging.default-size": true, "paging.over-max": true, "paging.over-max-rejected": true,
-	"paging.arithmetic": true, "paging.count": true, "paging.no-pagination": true, "paging.skip": true, "paging.disjoint": true,
-	"own-all.owner-id": true, "select.fields": true, "select.keeps-id": true,
-	"filter.match": true, "filter.bad": true, "filter.limits": true,
-	"incremental.export-timestamp": true,
-	"bad-input.limit":              true, "bad-input.page": true, "bad-input.skip": true, "bad-input.pagination": true,
-	"bad-input.orderby": true, "bad-input.select": true,
-}
-
-// ExchangeChecks lists the checks Judge applies, in catalog order; the [choice] ones only
-// apply with ExchangeConfig.Strict.
-func ExchangeChecks() []CheckInfo {
-	var out []CheckInfo
-	for _, c := range Checks() {
-		if exchangeChecks[c.ID] {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// NewJudge builds a Judge: the spec loaded and checked, routes and caches made once.
-func NewJudge(ctx context.Context, cfg ExchangeConfig) (*Judge, error) {
-	j := &Judge{strict: cfg.Strict, loc: cfg.Location, spec: cfg.Spec, sources: map[string]Source{}}
-	if j.loc == nil {
-		loc, err := time.LoadLocation(DefaultLocation)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: time zone %s: %w", DefaultLocation, err)
-		}
-		j.loc = loc
-	}
-	if j.spec == nil {
-		doc, err := sparkmock.LoadSpec(ctx, nil)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: embedded spec: %w", err)
-		}
-		j.spec = doc
-	}
-	for _, p := range Paths {
-		if item := j.spec.Paths.Find(p); item == nil || item.Get == nil {
-			return nil, fmt.Errorf("contracttest: the spec has no GET %s: it is not a contract of the export", p)
-		}
-	}
-	// conformance.schema judges the documented view: a legal [choice] (a _select without Id,
-	// an unconfirmed field in another form) is never a [doc] failure; strict also judges the
-	// full spec, under conformance.schema-choices.
-	documented, err := sparkmock.Documented(j.spec)
-	if err != nil {
-		return nil, fmt.Errorf("contracttest: spec: %w", err)
-	}
-	j.routes = routesOf(documented)
-	if j.strict {
-		j.fullRoutes = routesOf(j.spec)
-		j.full = newResponseValidator(j.spec, j.fullRoutes, true)
-	}
-	j.headersOf = sparkmock.HeaderParameters(documented)
-	if j.schema, err = sparkmock.FilterSchema(j.spec); err != nil {
-		return nil, fmt.Errorf("contracttest: spec: %w", err)
-	}
-	for _, c := range Checks() {
-		j.sources[c.ID] = c.Source
-	}
-	j.validator = newResponseValidator(documented, j.routes, j.strict)
-	j.requests.Init(1<<14, 8<<20)
-	return j, nil
-}
-
-// ruling collects what the rules find in one exchange, under the check id of the rule
-// being applied.
-type ruling struct {
-	j       *Judge
-	id      string
-	off     bool   // the rule of id is a [choice] and the judge is not strict: nothing recorded
-	marked  string // the last id marked judged
-	out     *Judgement
-	in      *Exchange
-	secrets []string // masked in evidence; found with the request's description, at the first break
-}
-
-// as switches to the rule of a check. A [choice] rule when the judge is not strict is
-// judged into nothing: ok and fail record nothing until the next as.
-func (r *ruling) as(id string) {
-	r.id = id
-	r.off = !r.j.sources[id].checked(r.j.strict)
-}
-
-func (r *ruling) mark() {
-	if r.marked == r.id {
-		return
-	}
-	r.marked = r.id
-	for _, id := range r.out.Judged {
-		if id == r.id {
-			return
-		}
-	}
-	r.out.Judged = append(r.out.Judged, r.id)
-}
-
-func (r *ruling) ok() {
-	if !r.off {
-		r.mark()
-	}
-}
-
-func (r *ruling) fail(x *exchange, part any, format string, args ...any) {
-	if r.off {
-		return
-	}
-	r.mark()
-	if x.url == "" { // described only when something broke: most exchanges break nothing
-		x.url, x.cred, r.secrets = describeRequest(r.in.URL, r.in.RequestHeader)
-	}
-	e := newEvidence(x, part, format, args...)
-	e.Request = sparkmock.MaskIn(e.Request, r.secrets)
-	e.Body = sparkmock.MaskIn(e.Body, r.secrets)
-	e.Message = sparkmock.MaskIn(e.Message, r.secrets)
-	r.out.Violations = append(r.out.Violations, Violation{Check: r.id, Source: r.j.sources[r.id], Evidence: e})
-}
-
-// Check judges one exchange. It never panics on what a service sends: a rule that cannot
-// judge something leaves it alone.
-func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
-	defer func() {
-		if p := recover(); p != nil {
-			// A bug of a rule must not take a proxy down; it shows as a violation of its own.
-			out.Violations = append(out.Violations, Violation{Check: "contracttest.internal", Source: SourceDoc,
-				Evidence: Evidence{Message: fmt.Sprintf("the judge failed on this exchange: %v", p)}})
-		}
-	}()
-	x := exchangeOf(in)
-	r := &ruling{j: j, out: &out, in: in}
-	route := j.routes[in.Method+" "+in.URL.Path]
-	query := in.URL.Query()
-
-	if route != nil {
-		r.as("conformance.status")
-		judgeStatusDocumented(r, x, route)
-	}
-	// A path that is not clean (//v1/…) is still the API's: judged, on no route.
-	if (!strings.HasPrefix(in.URL.Path, "/v1/") && !strings.HasPrefix(path.Clean(in.URL.Path), "/v1/") && route == nil) ||
-		in.Method == http.MethodHead || in.Status == http.StatusNoContent || in.Status == http.StatusNotModified {
-		return out // not the API, or an answer without a body (a CORS preflight's 204): nothing more to judge
-	}
-	r.as("conformance.content-type")
-	judgeContentType(r, x)
-	split := j.fastDecode(x, route)
-	if x.D() == nil && x.jsonErr != nil || len(x.body) == 0 {
-		if len(x.body) == 0 {
-			out.NotJSON = "the body is empty"
-		} else {
-			out.NotJSON = x.jsonErr.Error()
-		}
-	}
-	if route != nil && documented(route, x.status) {
-		if ok, _ := isJSON(x.header.Get("Content-Type")); ok && out.NotJSON == "" {
-			r.as("conformance.schema")
-			if err := j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split); err != nil {
-				part, msg := describeSchemaError(x, err)
-				r.fail(x, part, "%s", msg)
-			} else {
-				r.ok()
-				r.as("conformance.schema-choices")
-				if full := j.fullRoutes[in.Method+" "+route.Path]; j.full != nil && full != nil {
-					if err := j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil); err != nil {
-						part, msg := describeSchemaError(x, err)
-						r.fail(x, part, "%s", msg)
-					} else {
-						r.ok()
-					}
-				}
-			}
-		}
-	}
-	r.as("envelope.json")
-	judgeEnvelopeJSON(r, x)
-	r.as("envelope.success")
-	judgeEnvelopeSuccess(r, x)
-	r.as("envelope.error")
-	judgeEnvelopeError(r, x)
-
-	if route == nil || in.Method != http.MethodGet || (x.path != PathExport && x.path != PathAll) {
-		return out
-	}
-	var f *sentFilter
-	if query.Has("_filter") {
-		f = &sentFilter{text: query.Get("_filter")}
-		f.query, f.err = sparkql.Parse(f.text, j.schema, sparkql.Options{Now: j.clockOf(x), Location: j.loc})
-	}
-	j.judgeRequest(ctx, r, x, in, route, query, f)
-	if x.status == http.StatusOK && x.D() != nil {
-		j.judgePage(r, x, query, f)
-	}
-	return out
 }
 
 // exchangeOf makes the suite's exchange of an Exchange; its URL and credentials, as evidence
@@ -338,341 +97,98 @@ func describeRequest(in *url.URL, h http.Header) (shown, cred string, secrets []
 	return shown, cred, secrets
 }
 
-// fastDecode decodes a page from cached pieces: the skeleton and each item decoded once per
-// distinct bytes. It returns the split page, or nil when the answer is decoded whole.
-func (j *Judge) fastDecode(x *exchange, route *routers.Route) *splitBody {
-	if route == nil || j.validator.pages[route] == nil || x.status != http.StatusOK {
-		return nil
-	}
-	s, ok := splitPage(x.body)
-	if !ok {
-		return nil
-	}
-	skel := j.validator.pieces.get(s.skeleton)
-	if skel.err != nil {
-		return &s
-	}
-	items := make([]any, len(s.items))
-	for i, b := range s.items {
-		p := j.validator.pieces.get(b)
-		if p.err != nil {
-			return &s // decoded whole, for the decoder's own error
-		}
-		items[i] = p.val
-	}
-	x.decoded, x.root, x.items, x.itemsSet = true, skel.val, items, true
-	if obj, ok := skel.val.(map[string]any); ok {
-		x.d, _ = obj["D"].(map[string]any)
-	}
-	return &s
+// exchange is one request and what came back, kept so that every response received can be
+// judged against the spec and the envelope rules.
+type exchange struct {
+	method, path, url string
+	cred              string // what credentials were sent, masked
+	curl              string // the request as a curl command, secrets as shell variables
+	status            int
+	header            http.Header
+	body              []byte
+	truncated         bool
+
+	decoded bool
+	jsonErr error
+	root    any
+	d       map[string]any // the "D" object, nil when there is none
+	// items are the elements of D.Results when decoded piece by piece (Judge): root then
+	// holds the envelope with Results emptied.
+	items    []any
+	itemsSet bool
 }
 
-// requestVerdict is what openapi.yaml says of a request: the check that judges its answer
-// and why it is rejected, or nothing.
-type requestVerdict struct {
-	check   string
-	problem string
-}
-
-var judgeRequestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true, SkipSettingDefaults: true}
-
-// requestVerdictOf validates a request's parameters against its operation, once per distinct
-// method, path, query and declared headers.
-func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *routers.Route) *requestVerdict {
-	key := sparkmock.RequestKey(in.Method, in.URL.Path, in.URL.RawQuery, in.RequestHeader, j.headersOf[route.Operation])
-	if v, ok := j.requests.Get(key); ok {
-		return v
-	}
-	v := &requestVerdict{}
-	req, err := http.NewRequestWithContext(ctx, in.Method, in.URL.String(), nil)
-	if err == nil {
-		for _, h := range j.headersOf[route.Operation] {
-			if vals := in.RequestHeader.Values(h); len(vals) > 0 {
-				req.Header[http.CanonicalHeaderKey(h)] = vals
-			}
-		}
-		err = openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: judgeRequestOptions})
-	}
-	if err != nil {
-		v.problem = firstLine(err.Error())
-		var re *openapi3filter.RequestError
-		if errors.As(err, &re) && re.Parameter != nil {
-			v.problem = fmt.Sprintf("parameter %s: %s", re.Parameter.Name, firstLine(errText(re)))
-			switch re.Parameter.Name {
-			case "X-SparkApi-User-Agent":
-				v.check = "auth.user-agent"
-			case "_limit":
-				v.check = "bad-input.limit"
-				if n, err := strconv.Atoi(req.URL.Query().Get("_limit")); err == nil && n > maxLimit(in.URL.Path) {
-					v.check = "paging.over-max-rejected"
-				}
-			case "_page", "_skip", "_pagination", "_orderby", "_select":
-				v.check = "bad-input." + strings.TrimPrefix(re.Parameter.Name, "_")
-			}
-		}
-	}
-	j.requests.Put(key, v, len(key))
-	return v
-}
-
-func errText(re *openapi3filter.RequestError) string {
-	var se *openapi3.SchemaError
-	if errors.As(re.Err, &se) && se.Reason != "" {
-		return se.Reason
-	}
-	if re.Err != nil {
-		return re.Err.Error()
-	}
-	return re.Reason
-}
-
-// judgeRequest judges how the answer treats the request: a request openapi.yaml rejects, or
-// one without credentials, or a _filter the language rejects, must not succeed; a valid
-// filter must not be refused.
-// sentFilter is the request's _filter, parsed once for every rule that reads it.
-type sentFilter struct {
-	text  string
-	query *sparkql.Query // nil when the language rejects it
-	err   error
-}
-
-func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Exchange, route *routers.Route, query url.Values, f *sentFilter) {
-	ok2xx := x.status >= 200 && x.status < 300
-	rv := j.requestVerdictOf(ctx, in, route)
-	r.out.RequestProblem = rv.problem
-	if rv.check != "" {
-		r.as(rv.check)
-		if ok2xx {
-			r.fail(x, nil, "got %d for a request openapi.yaml rejects (%s), want a 4xx error", x.status, rv.problem)
-		} else {
-			r.ok()
-		}
-	}
-	if in.RequestHeader.Get("Authorization") == "" && query.Get("AuthToken") == "" && in.RequestHeader.Get("X-SparkApi-User-Agent") != "" {
-		r.as("auth.no-credentials")
-		r.out.RequestProblem = strings.TrimPrefix(r.out.RequestProblem+"; no credentials", "; ")
-		if code, _ := x.code(); x.status != http.StatusUnauthorized || (code != 0 && code != sparkmock.CodeInvalidAuth) {
-			r.fail(x, nil, "got %s without credentials, want 401 with code 1000", describeAnswer(x.status, code, code != 0))
-		} else {
-			r.ok()
-		}
-	}
-	if f == nil {
+// decode parses the body once: JSON numbers kept exact, the D object found.
+func (x *exchange) decode() {
+	if x.decoded {
 		return
 	}
-	filter, err := f.text, f.err
-	var pe *sparkql.Error
-	switch {
-	case errors.As(err, &pe):
-		id := "filter.bad"
-		if pe.Code == sparkql.CodeLimit {
-			id = "filter.limits"
-		}
-		r.as(id)
-		code, hasCode := x.code()
-		switch {
-		case ok2xx:
-			r.fail(x, nil, "got %d for a filter the language rejects with %d (%s): %s", x.status, pe.Code, firstLine(pe.Error()), shorten(filter, 200))
-		case x.status == http.StatusBadRequest && hasCode && code != pe.Code && (code == sparkql.CodeInvalid || code == sparkql.CodeLimit):
-			r.fail(x, nil, "got code %d for a filter the language rejects with %d (%s)", code, pe.Code, firstLine(pe.Error()))
-		default:
-			r.ok()
-		}
-	case err == nil && x.status == http.StatusBadRequest && rv.problem == "":
-		if code, ok := x.code(); ok && (code == sparkql.CodeInvalid || code == sparkql.CodeLimit) {
-			r.as("filter.match")
-			r.fail(x, nil, "got 400 with code %d for a valid filter: %s", code, shorten(filter, 200))
-		}
+	x.decoded = true
+	dec := json.NewDecoder(bytes.NewReader(x.body))
+	dec.UseNumber()
+	if err := dec.Decode(&x.root); err != nil {
+		x.jsonErr = err
+		return
+	}
+	if dec.More() {
+		x.jsonErr = errors.New("more than one JSON value in the body")
+		return
+	}
+	if _, err := dec.Token(); err == nil {
+		x.jsonErr = errors.New("trailing data after the JSON value")
+		return
+	}
+	if obj, ok := x.root.(map[string]any); ok {
+		x.d, _ = obj["D"].(map[string]any)
 	}
 }
 
-// clockOf is the time a filter's now() meant ([choice]): the answer's Date (a service's clock, which a
-// mock may set back), else this machine's.
-func (j *Judge) clockOf(x *exchange) time.Time {
-	if d, err := http.ParseTime(x.header.Get("Date")); err == nil {
-		return d
+// D returns the body's D object, or nil.
+func (x *exchange) D() map[string]any { x.decode(); return x.d }
+
+// code returns D.Code when it is an integer.
+func (x *exchange) code() (int, bool) {
+	d := x.D()
+	if d == nil {
+		return 0, false
 	}
-	return time.Now()
+	n, ok := d["Code"].(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return int(i), err == nil
 }
 
-// judgePage applies the rules of a successful page to it and its contacts.
-func (j *Judge) judgePage(r *ruling, x *exchange, query url.Values, sent *sentFilter) {
-	path := x.path
-	r.as("incremental.export-timestamp")
-	judgeExportTimestamp(r, x, func(ts string) (time.Time, time.Time, bool) {
-		t, err := time.ParseInLocation(exportTimestampLayout, ts, j.loc)
-		return t, t, err == nil
-	})
-	res, hasResults := x.results()
-	if !hasResults {
-		return // the schema reports it
+// results returns D.Results when it is an array.
+func (x *exchange) results() ([]any, bool) {
+	d := x.D()
+	if d == nil {
+		return nil, false
 	}
-	f := factsOf(x)
-	rows := len(res)
-
-	r.as("paging.disjoint")
-	judgeNoDuplicateIDs(r, x, res)
-	maxRows := maxLimit(path)
-	r.as("paging.over-max")
-	if rows > maxRows {
-		r.fail(x, nil, "got %d contacts, want at most %d, the maximum on %s", rows, maxRows, path)
-	} else {
-		r.ok()
+	if x.itemsSet {
+		return x.items, true
 	}
-	limit, limitOK := defaultLimit, true
-	if query.Has("_limit") {
-		n, err := strconv.Atoi(query.Get("_limit"))
-		limit, limitOK = n, err == nil && n >= 0 && n <= maxRows
-		if limitOK {
-			r.as("paging.limit")
-			switch {
-			case rows > limit:
-				r.fail(x, nil, "got %d contacts for _limit=%d, want at most %d", rows, limit, limit)
-			case f.pageSize >= 0 && f.pageSize != limit:
-				r.fail(x, f.pagination, "got PageSize %d for _limit=%d, want %d", f.pageSize, limit, limit)
-			default:
-				r.ok()
-			}
-		}
-	} else {
-		r.as("paging.default-size")
-		switch {
-		case rows > defaultLimit:
-			r.fail(x, nil, "got %d contacts without _limit, want at most %d (the default page size)", rows, defaultLimit)
-		case f.pageSize >= 0 && f.pageSize != defaultLimit:
-			r.fail(x, f.pagination, "got PageSize %d without _limit, want the default %d", f.pageSize, defaultLimit)
-		default:
-			r.ok()
-		}
-	}
-
-	switch query.Get("_pagination") {
-	case "", "0":
-		r.as("paging.no-pagination")
-		if _, has := x.D()["Pagination"]; has {
-			r.fail(x, x.D()["Pagination"], "got a Pagination object without _pagination=1 or count")
-		} else {
-			r.ok()
-		}
-	case "count":
-		r.as("paging.count")
-		switch {
-		case rows != 0:
-			r.fail(x, nil, "got %d contacts with _pagination=count, want an empty Results", rows)
-		case f.pagination == nil:
-			r.fail(x, x.D(), "no Pagination with _pagination=count")
-		default:
-			r.ok()
-		}
-	case "1":
-		if !limitOK {
-			break
-		}
-		if query.Has("_skip") {
-			skip, err := strconv.Atoi(query.Get("_skip"))
-			if err != nil || skip < 0 || query.Has("_page") {
-				break
-			}
-			r.as("paging.skip")
-			switch {
-			case f.pagination == nil:
-				r.fail(x, x.D(), "no Pagination with _pagination=1")
-			case f.currentOffst != skip:
-				r.fail(x, f.pagination, "got CurrentOffset %d for _skip=%d, want %d", f.currentOffst, skip, skip)
-			case f.totalRows >= 0 && rows != max(0, min(limit, f.totalRows-skip)):
-				r.fail(x, nil, "got %d contacts for _skip=%d and _limit=%d, want %d (TotalRows %d)", rows, skip, limit, max(0, min(limit, f.totalRows-skip)), f.totalRows)
-			default:
-				r.ok()
-			}
-			break
-		}
-		page := 1
-		if query.Has("_page") {
-			n, err := strconv.Atoi(query.Get("_page"))
-			if err != nil || n < 1 {
-				break
-			}
-			page = n
-		}
-		r.as("paging.arithmetic")
-		judgePagination(r, x, limit, page, true)
-	}
-
-	var sel []string
-	selected := map[string]bool{}
-	if query.Has("_select") {
-		for _, f := range strings.Split(query.Get("_select"), ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				sel = append(sel, f)
-				selected[f] = true
-			}
-		}
-	}
-	var q *sparkql.Query
-	var undecided []string
-	if sent != nil {
-		q = sent.query
-		if q != nil {
-			undecided = undecidedFields(q)
-			// [choice] A field _select left out is absent from every contact: whether the contact
-			// satisfies a filter on it cannot be seen.
-			for _, f := range q.Fields() {
-				if len(sel) > 0 && !selected[f] && !alwaysKept[f] {
-					undecided = append(undecided, f)
-				}
-			}
-		}
-	}
-	for _, item := range res {
-		obj, ok := item.(map[string]any)
-		if !ok {
-			continue // the schema reports it
-		}
-		c := contact{obj: obj}
-		c.id, _ = obj["Id"].(string)
-		if len(sel) == 0 || path == PathExport || selected["OwnerId"] {
-			// [choice] Under a _select without OwnerId, /export/all may leave it out.
-			r.as("own-all.owner-id")
-			judgeOwner(r, x, path, c)
-		}
-		if len(sel) > 0 {
-			r.as("select.fields")
-			if judgeSelectedKeys(r, x, sel, selected, c) {
-				r.ok()
-			}
-			r.as("select.keeps-id")
-			judgeKeepsID(r, x, sel, c)
-		}
-		if q != nil {
-			fc := filterCase{partial: undecided}
-			if fc.judged(c.obj) {
-				r.as("filter.match")
-				judgeMatch(r, x, q, "the request's filter", sent.text, c, j.schema, j.loc)
-			}
-		}
-	}
+	r, ok := d["Results"].([]any)
+	return r, ok
 }
 
-// undecidedFields lists the fields whose absence leaves a contact unjudged by a filter: those
-// under Ne or a Not, where the documentation does not say how a missing field compares.
-func undecidedFields(q *sparkql.Query) []string {
-	seen := map[string]bool{}
-	var walk func(n sparkql.Node, negated bool)
-	walk = func(n sparkql.Node, negated bool) {
-		switch n := n.(type) {
-		case *sparkql.Condition:
-			if negated || n.Op == sparkql.Ne {
-				seen[n.Field] = true
-			}
-		case *sparkql.Binary:
-			walk(n.L, negated)
-			walk(n.R, negated || n.Op == sparkql.AndNot)
-		case *sparkql.Not:
-			walk(n.X, true)
-		case *sparkql.Group:
-			walk(n.X, negated)
-		}
+// pagination returns D.Pagination when it is an object.
+func (x *exchange) pagination() (map[string]any, bool) {
+	d := x.D()
+	if d == nil {
+		return nil, false
 	}
-	walk(q.Root, false)
-	return sortedKeys(seen)
+	p, ok := d["Pagination"].(map[string]any)
+	return p, ok
+}
+
+// intMember reads an integer member of an object.
+func intMember(obj map[string]any, name string) (int, bool) {
+	n, ok := obj[name].(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return int(i), err == nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
@@ -56,9 +57,9 @@ func quoteLiteral(s string) string {
 
 // sampleContacts returns the contacts filters are built from: /export/all's listing, or
 // /export's, sorted by Id so the cases do not depend on the page order.
-func (s *session) sampleContacts() []contact {
+func (s *run) sampleContacts() []contact {
 	var rows []contact
-	for _, p := range []string{PathAll, PathExport} {
+	for _, p := range []string{sparkmock.PathExportAll, sparkmock.PathExport} {
 		if l := s.listing(p); l.problem == "" && len(l.rows) > 0 {
 			rows = append(rows, l.rows...)
 			break
@@ -124,7 +125,7 @@ func uniqueStrings(rows []contact, field string, list bool) ([]string, map[strin
 
 // filterCases builds the filters of the run from the target's data. A case needs its data:
 // on a data set without tags there is no tag case.
-func (s *session) filterCases() []*filterCase {
+func (s *run) filterCases() []*filterCase {
 	if s.cases != nil {
 		return *s.cases
 	}
@@ -247,17 +248,17 @@ var errJudged = errors.New("already judged")
 var farWest = time.FixedZone("-11:00", -11*3600)
 
 // filterPaths are the paths each filter is sent to.
-var filterPaths = []string{PathAll, PathExport}
+var filterPaths = []string{sparkmock.PathExportAll, sparkmock.PathExport}
 
 // answer sends a filter to a path (once per run) and reads up to maxFilterPages pages.
-func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
+func (s *run) answer(fc *filterCase, path string) (*filterAnswer, error) {
 	key := path + "\x00" + fc.filter
 	if a, ok := s.answers[key]; ok {
 		return a, nil
 	}
 	a := &filterAnswer{total: -1}
 	for page := 1; page <= maxFilterPages; page++ {
-		x, err := s.get(path, q("_filter", fc.filter, "_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+		x, err := s.get(path, q("_filter", fc.filter, "_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1", "_page", strconv.Itoa(page))...)
 		if err != nil {
 			return nil, err
 		}
@@ -282,7 +283,7 @@ func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
 			a.complete = len(a.rows) == a.total
 			break
 		}
-		if len(res) < listLimit {
+		if len(res) < s.cfg.limits.list {
 			break
 		}
 	}
@@ -292,7 +293,7 @@ func (s *session) answer(fc *filterCase, path string) (*filterAnswer, error) {
 
 // explained says whether a contact the filter's pages missed was changed since the listing
 // read it, or is returned when the filter is narrowed to its id.
-func (s *session) explained(fc *filterCase, path string, c contact) bool {
+func (s *run) explained(fc *filterCase, path string, c contact) bool {
 	id := "'" + strings.ReplaceAll(c.id, "'", `\'`) + "'"
 	for _, filter := range []string{"Id Eq " + id, "(" + fc.filter + ") And Id Eq " + id} {
 		x, err := s.get(path, q("_filter", filter, "_limit", "1")...)
@@ -316,13 +317,9 @@ func (s *session) explained(fc *filterCase, path string, c contact) bool {
 	return false
 }
 
-func checkFilterMatch(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	cases := s.filterCases()
-	if len(cases) == 0 {
-		v.skip("no contact to build a filter from")
+func checkFilterMatch(s *run, v *verdict) {
+	cases, ok := needSome(v, s.filterCases, "no contact to build a filter from")
+	if !ok {
 		return
 	}
 	returned := 0
@@ -352,13 +349,9 @@ func checkFilterMatch(s *session, v *verdict) {
 	v.note("%d filters on %d paths, %d contacts judged", len(cases), len(filterPaths), returned)
 }
 
-func checkFilterComplete(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	cases := s.filterCases()
-	if len(cases) == 0 {
-		v.skip("no contact to build a filter from")
+func checkFilterComplete(s *run, v *verdict) {
+	cases, ok := needSome(v, s.filterCases, "no contact to build a filter from")
+	if !ok {
 		return
 	}
 	for _, p := range filterPaths {
@@ -465,42 +458,35 @@ func (v *verdict) judgeFilterError(x *exchange, code int, filter string) {
 	}
 }
 
-func checkBadFilter(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, f := range badFilters {
-		if !oracleRejects(s, f, sparkql.CodeInvalid) {
-			continue
-		}
-		x, err := s.get(PathAll, q("_filter", f, "_limit", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		v.judgeFilterError(x, sparkql.CodeInvalid, f)
-	}
+func checkBadFilter(s *run, v *verdict) {
+	checkRejectedFilters(s, v, badFilters, sparkql.CodeInvalid)
 }
 
-func checkFilterLimits(s *session, v *verdict) {
+func checkFilterLimits(s *run, v *verdict) {
+	checkRejectedFilters(s, v, limitFilters(), sparkql.CodeLimit)
+}
+
+// checkRejectedFilters sends each filter the oracle rejects with code and judges the answer:
+// 400 with that code (filter.bad, filter.limits).
+func checkRejectedFilters(s *run, v *verdict, filters []string, code int) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, f := range limitFilters() {
-		if !oracleRejects(s, f, sparkql.CodeLimit) {
+	for _, f := range filters {
+		if !oracleRejects(s, f, code) {
 			continue
 		}
-		x, err := s.get(PathAll, q("_filter", f, "_limit", "1")...)
+		x, err := s.get(sparkmock.PathExportAll, q("_filter", f, "_limit", "1")...)
 		if err != nil {
 			v.errored(err)
 			continue
 		}
-		v.judgeFilterError(x, sparkql.CodeLimit, f)
+		v.judgeFilterError(x, code, f)
 	}
 }
 
 // oracleRejects confirms with sparkql that a filter is rejected with the code.
-func oracleRejects(s *session, filter string, code int) bool {
+func oracleRejects(s *run, filter string, code int) bool {
 	_, err := sparkql.Parse(filter, s.schema, sparkql.Options{Now: time.Now(), Location: s.cfg.loc})
 	var e *sparkql.Error
 	return errors.As(err, &e) && e.Code == code
@@ -511,14 +497,14 @@ func oracleRejects(s *session, filter string, code int) bool {
 // still satisfies the filter, with the exchange that read it; nil and why when none is
 // confirmed. A page is read, not the contact by an Id filter: the filter engine is what is
 // under judgement.
-func (s *session) confirmMissing(p string, fc *filterCase, missing []contact) (contact, *exchange, string) {
+func (s *run) confirmMissing(p string, fc *filterCase, missing []contact) (contact, *exchange, string) {
 	why := "each changed since the run began, or moved off its page"
 	for i, m := range missing {
 		if i == maxReReads {
 			why = fmt.Sprintf("the first %d read again changed since the run began, or moved off their pages", maxReReads)
 			break
 		}
-		x, err := s.get(p, q("_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(m.page), "_pagination", "1")...)
+		x, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(m.page), "_pagination", "1")...)
 		if err != nil || x.status != 200 {
 			return contact{}, nil, "their listing pages could not be read again to confirm it"
 		}
@@ -544,16 +530,8 @@ const maxReReads = 3
 // TotalRows add up to the path's (less the contacts without a ModificationTimestamp, which
 // satisfy neither). t is the median of the listing: both halves may be larger than the suite
 // reads. Asked back to back, and twice when they disagree, as data may change in between.
-func checkFilterTotalRows(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range filterPaths {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s", l.problem)
-			continue
-		}
+func checkFilterTotalRows(s *run, v *verdict) {
+	s.eachListing(v, filterPaths, func(p string, l *listing) {
 		var stamps []contact
 		without := 0
 		for _, c := range l.rows {
@@ -565,7 +543,7 @@ func checkFilterTotalRows(s *session, v *verdict) {
 		}
 		if len(stamps) < 2 {
 			v.skip("%s: fewer than two contacts with a ModificationTimestamp to split the path at", p)
-			continue
+			return
 		}
 		sort.SliceStable(stamps, func(i, j int) bool { return stamps[i].mod.Before(stamps[j].mod) })
 		at := stamps[len(stamps)/2].modRaw
@@ -617,5 +595,5 @@ func checkFilterTotalRows(s *session, v *verdict) {
 					"TotalRows: %d for ModificationTimestamp Gt %s plus %d for Le it is %d, but the path has %d (asked twice): a filter's TotalRows must count the filtered set", gt, at, le, gt+le, all)
 			}
 		}
-	}
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // clockSkew is how far ExportTimestamp may run ahead of the response's Date: the two may come
@@ -15,10 +17,9 @@ const clockSkew = 5 * time.Minute
 // documentation's own sample.
 var unquotedExportTimestamp = regexp.MustCompile(`"ExportTimestamp"\s*:\s*([^"\s][^,}\]]*)`)
 
-func checkExportTimestamp(s *session, v *verdict) {
-	s.baselineOnce()
+func checkExportTimestamp(s *run, v *verdict) {
 	judged := 0
-	for _, x := range s.exchanges {
+	for _, x := range s.allExchanges() {
 		if x.method != http.MethodGet || x.status != 200 {
 			continue
 		}
@@ -33,11 +34,11 @@ func checkExportTimestamp(s *session, v *verdict) {
 	v.note("%d exports; %s", judged, s.zoneNote())
 }
 
-func checkSince(s *session, v *verdict) {
+func checkSince(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		// Some data first, so the zone of ExportTimestamp can be judged.
 		s.listing(p)
 		x, err := s.get(p, q("_limit", "1")...)
@@ -58,7 +59,7 @@ func checkSince(s *session, v *verdict) {
 		filter := "ModificationTimestamp Gt " + ts
 		bad := false
 		for page := 1; page <= maxFilterPages; page++ {
-			y, err := s.get(p, q("_filter", filter, "_limit", strconv.Itoa(listLimit), "_pagination", "1", "_page", strconv.Itoa(page))...)
+			y, err := s.get(p, q("_filter", filter, "_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1", "_page", strconv.Itoa(page))...)
 			if err != nil {
 				v.errored(err)
 				bad = true
@@ -83,7 +84,7 @@ func checkSince(s *session, v *verdict) {
 					bad = true
 				}
 			}
-			if len(res) < listLimit {
+			if len(res) < s.cfg.limits.list {
 				break
 			}
 		}

@@ -3,6 +3,8 @@ package contracttest
 import (
 	"net/http"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // documentedWrites are the methods the documentation says answer 405.
@@ -10,7 +12,7 @@ var documentedWrites = []string{http.MethodPost, http.MethodPut, http.MethodDele
 
 // methodAnswer sends one write probe, with no body, with the Private token when there is one
 // (so a 405 cannot hide behind a 401), once per run.
-func (s *session) methodAnswer(method, path string) (*exchange, error) {
+func (s *run) methodAnswer(method, path string) (*exchange, error) {
 	c := call{method: method, path: path}
 	if _, ok := s.cfg.tokens[RolePrivate]; ok {
 		c.as = RolePrivate
@@ -18,7 +20,7 @@ func (s *session) methodAnswer(method, path string) (*exchange, error) {
 	return s.once("method "+method+" "+path, c)
 }
 
-func checkMethodsNotAllowed(s *session, v *verdict) {
+func checkMethodsNotAllowed(s *run, v *verdict) {
 	eachWriteAnswer(s, v, func(x *exchange, m, p string) {
 		switch {
 		case x.status == http.StatusUnauthorized && s.cfg.tokens[RolePrivate] == "":
@@ -34,8 +36,8 @@ func checkMethodsNotAllowed(s *session, v *verdict) {
 
 // eachWriteAnswer judges the answer to each documented write (POST, PUT, DELETE) on each
 // path; a probe that got no answer is an error of the check.
-func eachWriteAnswer(s *session, v *verdict, judge func(x *exchange, method, path string)) {
-	for _, p := range Paths {
+func eachWriteAnswer(s *run, v *verdict, judge func(x *exchange, method, path string)) {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, m := range documentedWrites {
 			x, err := s.methodAnswer(m, p)
 			if err != nil {
@@ -49,7 +51,7 @@ func eachWriteAnswer(s *session, v *verdict, judge func(x *exchange, method, pat
 
 // checkMethodsCode: the mock's 405 envelope carries code 405 ([choice]: Spark documents no
 // code for it; the HTTP status is the mock's).
-func checkMethodsCode(s *session, v *verdict) {
+func checkMethodsCode(s *run, v *verdict) {
 	eachWriteAnswer(s, v, func(x *exchange, m, p string) {
 		if x.status == http.StatusMethodNotAllowed && x.D() != nil { // else methods.not-allowed and methods.envelope report it
 			v.expectError(x, http.StatusMethodNotAllowed, 405)
@@ -62,8 +64,8 @@ func checkMethodsCode(s *session, v *verdict) {
 
 // checkMethodsBeforeAuth: a write without credentials is 405 too ([choice]: the method is
 // checked before authentication; 401 first is as legal).
-func checkMethodsBeforeAuth(s *session, v *verdict) {
-	for _, p := range Paths {
+func checkMethodsBeforeAuth(s *run, v *verdict) {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.once("method-no-credentials POST "+p, call{method: http.MethodPost, path: p})
 		judge405(v, x, err, "POST without credentials", ": the method is checked before authentication")
 	}
@@ -81,7 +83,7 @@ func judge405(v *verdict, x *exchange, err error, what, why string) {
 	}
 }
 
-func checkMethodsEnvelope(s *session, v *verdict) {
+func checkMethodsEnvelope(s *run, v *verdict) {
 	eachWriteAnswer(s, v, func(x *exchange, m, p string) {
 		switch {
 		case x.status != http.StatusMethodNotAllowed:
@@ -102,8 +104,8 @@ func checkMethodsEnvelope(s *session, v *verdict) {
 	})
 }
 
-func checkAllowHeader(s *session, v *verdict) {
-	for _, p := range Paths {
+func checkAllowHeader(s *run, v *verdict) {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, m := range append(append([]string(nil), documentedWrites...), http.MethodPatch) {
 			x, err := s.methodAnswer(m, p)
 			if err != nil {
@@ -140,8 +142,8 @@ func allowsOnlyGet(allow string) bool {
 	return hasGet
 }
 
-func checkPatch(s *session, v *verdict) {
-	for _, p := range Paths {
+func checkPatch(s *run, v *verdict) {
+	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.methodAnswer(http.MethodPatch, p)
 		judge405(v, x, err, "PATCH", "")
 	}

@@ -1,15 +1,18 @@
 package contracttest
 
 import (
+	"cmp"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // checkOrder judges _orderby on ModificationTimestamp, ascending or descending: instants
 // compared as instants (offsets differ), on the first two pages, and against the listing.
-func checkOrder(desc bool) func(*session, *verdict) {
-	return func(s *session, v *verdict) {
+func checkOrder(desc bool) func(*run, *verdict) {
+	return func(s *run, v *verdict) {
 		if !v.needPrivate() {
 			return
 		}
@@ -17,12 +20,12 @@ func checkOrder(desc bool) func(*session, *verdict) {
 		if desc {
 			order = "-" + order
 		}
-		for _, p := range Paths {
+		for _, p := range sparkmock.ExportPaths() {
 			var got []contact
 			var pages []*exchange
 			failed := false
 			for page := 1; page <= 2; page++ {
-				x, err := s.get(p, q("_orderby", order, "_limit", strconv.Itoa(listLimit), "_page", strconv.Itoa(page), "_pagination", "1")...)
+				x, err := s.get(p, q("_orderby", order, "_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page), "_pagination", "1")...)
 				if err != nil {
 					v.errored(err)
 					failed = true
@@ -40,7 +43,7 @@ func checkOrder(desc bool) func(*session, *verdict) {
 						got = append(got, c)
 					}
 				}
-				if f.totalRows >= 0 && f.totalRows <= listLimit || f.rows < listLimit {
+				if f.totalRows >= 0 && f.totalRows <= s.cfg.limits.list || f.rows < s.cfg.limits.list {
 					break
 				}
 			}
@@ -89,7 +92,7 @@ func distinctInstants(cs []contact) int {
 
 // outOfPlace checks that got are the first len(got) contacts of rows in the order asked:
 // it returns a contact of rows that should have come among them, and the last instant of got.
-func (s *session) outOfPlace(rows, got []contact, desc bool) (contact, time.Time, bool) {
+func (s *run) outOfPlace(rows, got []contact, desc bool) (contact, time.Time, bool) {
 	in := map[string]bool{}
 	edge := got[len(got)-1].mod
 	for _, c := range got {
@@ -111,31 +114,14 @@ func (s *session) outOfPlace(rows, got []contact, desc bool) (contact, time.Time
 
 // compareIDs orders Spark ids as numbers: by length, then digit by digit.
 func compareIDs(a, b string) int {
-	if len(a) != len(b) {
-		if len(a) < len(b) {
-			return -1
-		}
-		return 1
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
 	}
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a, b)
 }
 
-func checkDefaultOrder(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range Paths {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s", l.problem)
-			continue
-		}
+func checkDefaultOrder(s *run, v *verdict) {
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		rows := make([]contact, 0, len(l.rows))
 		for _, c := range l.rows {
 			if c.hasMod && c.id != "" && !s.changedDuringRun(c) {
@@ -144,12 +130,12 @@ func checkDefaultOrder(s *session, v *verdict) {
 		}
 		if len(rows) < 2 {
 			v.skip("%s: fewer than two contacts to order", p)
-			continue
+			return
 		}
 		sorted := sort.SliceIsSorted(rows, func(i, j int) bool { return compareIDs(rows[i].id, rows[j].id) < 0 })
 		if sorted {
 			v.ok()
-			continue
+			return
 		}
 		for i := 1; i < len(rows); i++ {
 			a, b := rows[i-1], rows[i]
@@ -159,5 +145,5 @@ func checkDefaultOrder(s *session, v *verdict) {
 				break
 			}
 		}
-	}
+	})
 }

@@ -3,6 +3,8 @@ package contracttest
 import (
 	"sort"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // pageOf returns the exchange a contact of a listing came on.
@@ -13,11 +15,11 @@ func (l *listing) pageOf(c contact) *exchange {
 	return nil
 }
 
-func checkSubset(s *session, v *verdict) {
+func checkSubset(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	own, all := s.listing(PathExport), s.listing(PathAll)
+	own, all := s.listing(sparkmock.PathExport), s.listing(sparkmock.PathExportAll)
 	switch {
 	case own.problem != "":
 		v.skip("%s", own.whyIncomplete())
@@ -26,7 +28,7 @@ func checkSubset(s *session, v *verdict) {
 		v.skip("%s", all.whyIncomplete())
 		return
 	case len(own.rows) == 0:
-		v.skip("%s has no contacts: nothing to find in %s", PathExport, PathAll)
+		v.skip("%s has no contacts: nothing to find in %s", sparkmock.PathExport, sparkmock.PathExportAll)
 		return
 	}
 	inAll := all.byID()
@@ -40,7 +42,7 @@ func checkSubset(s *session, v *verdict) {
 			if s.changedDuringRun(c) {
 				continue
 			}
-			v.fail(own.pageOf(c), c.obj, "contact %s of %s is not in %s", c.id, PathExport, PathAll)
+			v.fail(own.pageOf(c), c.obj, "contact %s of %s is not in %s", c.id, sparkmock.PathExport, sparkmock.PathExportAll)
 			continue
 		}
 		v.ok()
@@ -53,7 +55,7 @@ func checkSubset(s *session, v *verdict) {
 			parts = append(parts, o+" ("+plural(len(owners[o]), "contact")+")")
 		}
 		sort.Strings(parts)
-		v.fail(nil, nil, "the contacts of %s have %d owners in %s: %s; want one, the current user", PathExport, len(owners), PathAll, strings.Join(parts, ", "))
+		v.fail(nil, nil, "the contacts of %s have %d owners in %s: %s; want one, the current user", sparkmock.PathExport, len(owners), sparkmock.PathExportAll, strings.Join(parts, ", "))
 	}
 	// The current user's OwnerId is on its own contacts only: an /export/all contact with it
 	// that /export lacks means the own contacts carry another account's id.
@@ -65,32 +67,24 @@ func checkSubset(s *session, v *verdict) {
 				continue
 			}
 			if _, ok := inOwn[c.id]; !ok && !s.changedDuringRun(c) && own.complete() {
-				v.fail(all.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, the owner of the %s contacts, but is not in %s: the current user's contacts carry another account's OwnerId", c.id, PathAll, me, PathExport, PathExport)
+				v.fail(all.pageOf(c), c.obj, "contact %s of %s carries OwnerId %s, the owner of the %s contacts, but is not in %s: the current user's contacts carry another account's OwnerId", c.id, sparkmock.PathExportAll, me, sparkmock.PathExport, sparkmock.PathExport)
 				break
 			}
 		}
 	}
-	v.note("%d contacts of %s among %d of %s", len(own.rows), PathExport, len(all.rows), PathAll)
+	v.note("%d contacts of %s among %d of %s", len(own.rows), sparkmock.PathExport, len(all.rows), sparkmock.PathExportAll)
 }
 
-func checkOwnerID(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	for _, p := range Paths {
-		l := s.listing(p)
-		if l.problem != "" {
-			v.skip("%s", l.problem)
-			continue
-		}
+func checkOwnerID(s *run, v *verdict) {
+	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		if len(l.rows) == 0 {
 			v.skip("%s has no contacts", p)
-			continue
+			return
 		}
 		for _, c := range l.rows {
 			judgeOwner(v, l.pageOf(c), p, c)
 		}
-	}
+	})
 }
 
 func isNonEmptyString(v any) bool {
@@ -107,18 +101,18 @@ func plural(n int, word string) string {
 
 // treeListings reads another account's /export (with the token of role) and the Private
 // token's /export/all, or skips saying why; whole says /export/all must be complete.
-func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *listing, ok bool) {
+func treeListings(s *run, v *verdict, role Role, whole bool) (theirs, mine *listing, ok bool) {
 	if !v.needPrivate() {
 		return nil, nil, false
 	}
-	theirs, mine = s.listingAs(role, PathExport), s.listing(PathAll)
+	theirs, mine = s.listingAs(role, sparkmock.PathExport), s.listing(sparkmock.PathExportAll)
 	switch {
 	case theirs.problem != "":
 		v.skip("%s", theirs.problem)
 	case whole && !mine.complete() || mine.problem != "":
 		v.skip("%s", mine.whyIncomplete())
 	case len(theirs.rows) == 0:
-		v.skip("the %s account has no contacts of its own: nothing to look for in %s", role, PathAll)
+		v.skip("the %s account has no contacts of its own: nothing to look for in %s", role, sparkmock.PathExportAll)
 	default:
 		return theirs, mine, true
 	}
@@ -127,7 +121,7 @@ func treeListings(s *session, v *verdict, role Role, whole bool) (theirs, mine *
 
 // checkControlled: the contacts of an account the Private token controls are in its
 // /export/all.
-func checkControlled(s *session, v *verdict) {
+func checkControlled(s *run, v *verdict) {
 	theirs, mine, ok := treeListings(s, v, RoleControlled, true)
 	if !ok {
 		return
@@ -141,7 +135,7 @@ func checkControlled(s *session, v *verdict) {
 			if s.changedDuringRun(c) {
 				continue
 			}
-			v.fail(theirs.pageOf(c), c.obj, "contact %s of the controlled account's %s is not in the Private token's %s", c.id, PathExport, PathAll)
+			v.fail(theirs.pageOf(c), c.obj, "contact %s of the controlled account's %s is not in the Private token's %s", c.id, sparkmock.PathExport, sparkmock.PathExportAll)
 			continue
 		}
 		v.ok()
@@ -150,7 +144,7 @@ func checkControlled(s *session, v *verdict) {
 
 // checkOutsider: no contact of an account the Private token does not control is in its
 // /export/all.
-func checkOutsider(s *session, v *verdict) {
+func checkOutsider(s *run, v *verdict) {
 	theirs, mine, ok := treeListings(s, v, RoleOutsider, false)
 	if !ok {
 		return
@@ -158,12 +152,12 @@ func checkOutsider(s *session, v *verdict) {
 	outside := theirs.byID()
 	for _, c := range mine.rows {
 		if _, ok := outside[c.id]; ok && c.id != "" {
-			v.fail(mine.pageOf(c), c.obj, "contact %s of the outsider account (a token the Private one does not control) is in the Private token's %s", c.id, PathAll)
+			v.fail(mine.pageOf(c), c.obj, "contact %s of the outsider account (a token the Private one does not control) is in the Private token's %s", c.id, sparkmock.PathExportAll)
 			return
 		}
 	}
 	v.ok()
 	if mine.truncated {
-		v.note("%s read up to %d contacts", PathAll, maxRows)
+		v.note("%s read up to %d contacts", sparkmock.PathExportAll, maxRows)
 	}
 }

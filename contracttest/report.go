@@ -137,7 +137,7 @@ type MatrixRow struct {
 	Who string `json:"who"`
 	// Token is the masked token used, empty when none.
 	Token string `json:"token,omitempty"`
-	// Cells has one cell per path of Paths.
+	// Cells has one cell per path of sparkmock.ExportPaths.
 	Cells []Cell `json:"cells"`
 }
 
@@ -164,7 +164,7 @@ type Report struct {
 	Requests int `json:"requests"`
 	// Results holds one result per check run, in catalog order.
 	Results []Result `json:"results"`
-	// Matrix is the role × endpoint matrix: what each role got on each path of Paths.
+	// Matrix is the role × endpoint matrix: what each role got on each path of sparkmock.ExportPaths.
 	Matrix []MatrixRow `json:"matrix"`
 	// Uncovered lists the roles no token was given for.
 	Uncovered []Role `json:"uncovered,omitempty"`

@@ -45,8 +45,8 @@ func pageBodies() []struct{ name, path, body string } {
 	pag := `,"Pagination":{"TotalRows":31,"PageSize":10,"TotalPages":4,"CurrentPage":1}`
 	var out []struct{ name, path, body string }
 	add := func(name, path, body string) { out = append(out, struct{ name, path, body string }{name, path, body}) }
-	for _, p := range Paths {
-		owner := p == PathAll
+	for _, p := range sparkmock.ExportPaths() {
+		owner := p == sparkmock.PathExportAll
 		add("25 valid", p, page(25, owner, nil, ""))
 		add("empty", p, page(0, owner, nil, ""))
 		add("with Pagination", p, page(10, owner, nil, pag))
@@ -92,7 +92,7 @@ func TestPiecewiseValidationMatchesFull(t *testing.T) {
 		}
 	}
 	v := newResponseValidator(spec, routes, false)
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		if v.pages[routes["GET "+p]] == nil {
 			t.Fatalf("GET %s is not validated piecewise", p)
 		}

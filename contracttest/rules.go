@@ -2,16 +2,20 @@ package contracttest
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
 // The rules below judge one exchange each. They are written once and used twice: by the
 // suite's checks, over the exchanges of a run, and by Judge, over the exchanges a validating
-// proxy sees.
+// proxy sees. A rule that needs what only a run knows (a listing's TotalRows) takes it as a
+// parameter, -1 when unknown; a rule that says whether the exchange held leaves ok to its
+// caller, which may still skip (the suite) or go on judging.
 
 // judge is where a rule reports: a check's verdict in the suite, a ruling in Judge.
 type judge interface {
@@ -113,11 +117,11 @@ func judgeEnvelopeError(j judge, x *exchange) bool {
 func judgeOwner(j judge, x *exchange, path string, c contact) {
 	owner, has := c.obj["OwnerId"]
 	switch {
-	case path == PathExport && has:
-		j.fail(x, c.obj, "contact %s of %s carries OwnerId %s, want none: OwnerId is only on %s", c.id, path, compactJSON(owner), PathAll)
-	case path == PathAll && !has:
+	case path == sparkmock.PathExport && has:
+		j.fail(x, c.obj, "contact %s of %s carries OwnerId %s, want none: OwnerId is only on %s", c.id, path, compactJSON(owner), sparkmock.PathExportAll)
+	case path == sparkmock.PathExportAll && !has:
 		j.fail(x, c.obj, "contact %s of %s has no OwnerId, want one on every contact", c.id, path)
-	case path == PathAll && !isNonEmptyString(owner):
+	case path == sparkmock.PathExportAll && !isNonEmptyString(owner):
 		j.fail(x, c.obj, "contact %s of %s has OwnerId %s, want an id string", c.id, path, compactJSON(owner))
 	default:
 		j.ok()
@@ -262,4 +266,79 @@ func judgeNoDuplicateIDs(j judge, x *exchange, res []any) {
 		ids = append(ids, id)
 	}
 	j.ok()
+}
+
+// judgePageSize: paging.limit, paging.default-size and paging.max-limit on one page asked for
+// limit contacts, with _limit when given, else by the default page size. total is the
+// listing's TotalRows when the caller knows it: the page must then hold exactly
+// min(limit, total) contacts; -1 when not: at most limit. It says whether the page held.
+func judgePageSize(j judge, x *exchange, f pageFacts, limit int, given bool, total int) bool {
+	asked := func() string {
+		if given {
+			return "for _limit=" + strconv.Itoa(limit)
+		}
+		return "without _limit (the default page size " + strconv.Itoa(limit) + ")"
+	}
+	switch {
+	case total >= 0 && f.rows != min(limit, total):
+		j.fail(x, nil, "got %d contacts %s, want %d (TotalRows %d)", f.rows, asked(), min(limit, total), total)
+	case total < 0 && f.rows > limit:
+		j.fail(x, nil, "got %d contacts %s, want at most %d", f.rows, asked(), limit)
+	case f.pageSize >= 0 && f.pageSize != limit:
+		j.fail(x, f.pagination, "got PageSize %d %s, want %d", f.pageSize, asked(), limit)
+	default:
+		return true
+	}
+	return false
+}
+
+// judgeOverMax: paging.over-max on one page of path: never more contacts than the path's
+// maximum, whatever _limit asked. It says whether the page held.
+func judgeOverMax(j judge, x *exchange, rows, max int, path string) bool {
+	if rows > max {
+		j.fail(x, nil, "got %d contacts, want at most %d, the maximum on %s", rows, max, path)
+		return false
+	}
+	return true
+}
+
+// judgeNoPagination: paging.no-pagination on one page asked without _pagination or with
+// _pagination=0.
+func judgeNoPagination(j judge, x *exchange) {
+	if pg, has := x.D()["Pagination"]; has {
+		j.fail(x, pg, "got a Pagination object without _pagination=1 or count, want none (_pagination defaults to 0)")
+		return
+	}
+	j.ok()
+}
+
+// judgeCount: the part of paging.count one answer shows: no contacts, and a Pagination.
+// It says whether the answer held.
+func judgeCount(j judge, x *exchange, f pageFacts) bool {
+	switch {
+	case f.rows != 0:
+		j.fail(x, nil, "got %d contacts with _pagination=count, want an empty Results", f.rows)
+	case f.pagination == nil:
+		j.fail(x, x.D(), "no Pagination with _pagination=count")
+	default:
+		return true
+	}
+	return false
+}
+
+// judgeSkip: the part of paging.skip one page asked with _skip=skip and _limit=limit shows:
+// CurrentOffset is skip and, when the listing's TotalRows is known (total ≥ 0), the page
+// holds the contacts left after skip, up to limit. It says whether the page held.
+func judgeSkip(j judge, x *exchange, f pageFacts, skip, limit, total int) bool {
+	switch want := max(0, min(limit, total-skip)); {
+	case f.pagination == nil:
+		j.fail(x, x.D(), "no Pagination with _skip=%d and _pagination=1, want one with CurrentOffset %d", skip, skip)
+	case f.currentOffst != skip:
+		j.fail(x, f.pagination, "got CurrentOffset %d for _skip=%d, want %d", f.currentOffst, skip, skip)
+	case total >= 0 && f.rows != want:
+		j.fail(x, nil, "got %d contacts for _skip=%d and _limit=%d, want %d (TotalRows %d)", f.rows, skip, limit, want, total)
+	default:
+		return true
+	}
+	return false
 }

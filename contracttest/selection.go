@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sparkmock/sparkmock"
 )
 
 // alwaysKept are the members a contact may carry whatever _select says: Id and ResourceUri
@@ -13,9 +15,9 @@ var alwaysKept = map[string]bool{"Id": true, "ResourceUri": true, "OwnerId": tru
 
 // selectFields picks two fields to select from the target's data: the ones most contacts
 // have, Id, ResourceUri, OwnerId and ModificationTimestamp left out.
-func (s *session) selectFields() []string {
+func (s *run) selectFields() []string {
 	count := map[string]int{}
-	for _, p := range Paths {
+	for _, p := range sparkmock.ExportPaths() {
 		for _, c := range s.listing(p).rows {
 			for k := range c.obj {
 				if !alwaysKept[k] && k != "ModificationTimestamp" && s.schema[k] != 0 {
@@ -34,38 +36,29 @@ func (s *session) selectFields() []string {
 }
 
 // selectAnswer is the answer to _select on a path, asked once per run.
-func (s *session) selectAnswer(path string, fields []string) (*exchange, error) {
+func (s *run) selectAnswer(path string, fields []string) (*exchange, error) {
 	sel := strings.Join(fields, ",")
-	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(listLimit))})
+	return s.once("select "+path+" "+sel, call{path: path, as: RolePrivate, query: q("_select", sel, "_limit", strconv.Itoa(s.cfg.limits.list))})
 }
 
-func checkSelect(s *session, v *verdict) {
-	if !v.needPrivate() {
-		return
-	}
-	fields := s.selectFields()
-	if len(fields) == 0 {
-		v.skip("no contact has a field to select")
+func checkSelect(s *run, v *verdict) {
+	fields, ok := needSome(v, s.selectFields, "no contact has a field to select")
+	if !ok {
 		return
 	}
 	selected := map[string]bool{}
 	for _, f := range fields {
 		selected[f] = true
 	}
-	for _, p := range Paths {
-		x, err := s.selectAnswer(p, fields)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.selectAnswer(p, fields) }, func(p string, x *exchange) {
 		if _, ok := v.pageOK(x, "_select="+strings.Join(fields, ",")); !ok {
-			continue
+			return
 		}
 		full := s.listing(p).byID()
 		res, _ := x.results()
 		if len(res) == 0 {
 			v.skip("%s: no contacts", p)
-			continue
+			return
 		}
 		for _, r := range res {
 			c, ok := newContact(r, 0, nil)
@@ -97,32 +90,23 @@ func checkSelect(s *session, v *verdict) {
 				v.ok()
 			}
 		}
-	}
+	})
 }
 
-func checkSelectKeepsID(s *session, v *verdict) {
-	if !v.needPrivate() {
+func checkSelectKeepsID(s *run, v *verdict) {
+	fields, ok := needSome(v, s.selectFields, "no contact has a field to select")
+	if !ok {
 		return
 	}
-	fields := s.selectFields()
-	if len(fields) == 0 {
-		v.skip("no contact has a field to select")
-		return
-	}
-	for _, p := range Paths {
-		x, err := s.selectAnswer(p, fields)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
+	eachAnswer(v, func(p string) (*exchange, error) { return s.selectAnswer(p, fields) }, func(p string, x *exchange) {
 		if x.status != 200 {
 			v.skip("%s: _select answered %d (select.fields reports it)", p, x.status)
-			continue
+			return
 		}
 		res, _ := x.results()
 		for _, r := range res {
 			obj, _ := r.(map[string]any)
 			judgeKeepsID(v, x, fields, contact{obj: obj})
 		}
-	}
+	})
 }

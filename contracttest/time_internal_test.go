@@ -38,7 +38,7 @@ func TestExportInstants(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &session{cfg: &config{loc: chicago}}
+			s := &run{cfg: &config{loc: chicago}}
 			s.zone.loc = chicago
 			for _, m := range tc.seen {
 				s.zone.observe(at(m))

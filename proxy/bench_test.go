@@ -50,7 +50,7 @@ func BenchmarkJudgePage(b *testing.B) {
 			if res.StatusCode != 200 {
 				b.Fatalf("%d %s", res.StatusCode, body)
 			}
-			j, err := contracttest.NewJudge(context.Background(), contracttest.ExchangeConfig{})
+			j, err := contracttest.NewJudge(context.Background(), contracttest.JudgeConfig{})
 			if err != nil {
 				b.Fatal(err)
 			}

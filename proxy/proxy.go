@@ -153,7 +153,7 @@ func New(cfg Config) (*Proxy, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	p.judge, err = contracttest.NewJudge(context.Background(), contracttest.ExchangeConfig{Strict: cfg.Strict, Spec: cfg.Spec, Location: cfg.Location})
+	p.judge, err = contracttest.NewJudge(context.Background(), contracttest.JudgeConfig{Strict: cfg.Strict, Spec: cfg.Spec, Location: cfg.Location})
 	if err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}

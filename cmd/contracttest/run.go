@@ -172,7 +172,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.BoolVar(&o.insecure, "insecure", false, "accept any TLS certificate (a self-signed test service)")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI `file` of the contract (default: the embedded openapi.yaml)")
 	fs.BoolVar(&o.version, "version", false, "print the version (release, commit, build date) and exit")
-	fs.StringVar(&o.timezone, "timezone", contracttest.DefaultLocation, "the service's IANA time `zone`, in which ExportTimestamp is written")
+	fs.StringVar(&o.timezone, "timezone", sparkmock.DefaultZone, "the service's IANA time `zone`, in which ExportTimestamp is written")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: %s -base-url URL -token private=TOKEN [flags]
 

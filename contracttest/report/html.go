@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/contracttest"
 )
 
@@ -50,7 +51,7 @@ type htmlCell struct {
 func HTML(w io.Writer, r *contracttest.Report) error {
 	r = printableCopy(r)
 	p := htmlPage{R: r, Verdict: verdict(r), Totals: r.Totals(), Started: r.Started.UTC().Format(time.RFC3339),
-		Took: r.Duration.Round(time.Millisecond).String(), Paths: contracttest.Paths,
+		Took: r.Duration.Round(time.Millisecond).String(), Paths: sparkmock.ExportPaths(),
 		Rate: rateText(r.Rate), Strict: yesNo(r.Strict), ReadOnly: yesNo(r.ReadOnly)}
 	for _, g := range r.Groups() {
 		hg := htmlGroup{Name: g}

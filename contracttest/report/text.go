@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/contracttest"
 )
 
@@ -70,7 +71,7 @@ func Text(w io.Writer, r *contracttest.Report) error {
 
 	if len(r.Matrix) > 0 {
 		p("\nroles × endpoints\n")
-		header := append([]string{"WHO", "TOKEN"}, contracttest.Paths...)
+		header := append([]string{"WHO", "TOKEN"}, sparkmock.ExportPaths()...)
 		rows := [][]string{header}
 		for _, row := range r.Matrix {
 			cells := []string{row.Who, orDash(row.Token)}

@@ -18,9 +18,9 @@ import (
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
-// session is one run of the suite: the checked config, the client, every exchange made, and
+// run is one run of the suite: the checked config, the client, every exchange made, and
 // what checks share (the full listings, the service zone).
-type session struct {
+type run struct {
 	ctx       context.Context
 	cfg       *config
 	client    *client
@@ -54,7 +54,7 @@ func routesOf(spec *openapi3.T) map[string]*routers.Route {
 	return routes
 }
 
-func newSession(ctx context.Context, target Target, cfg Config) (*session, error) {
+func newRun(ctx context.Context, target Target, cfg Config) (*run, error) {
 	c, err := checkConfig(ctx, target, cfg)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func newSession(ctx context.Context, target Target, cfg Config) (*session, error
 	if err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
 	}
-	s := &session{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(documented),
+	s := &run{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(documented),
 		listings: map[string]*listing{}, matrix: map[string]*[2]Cell{}, memo: map[string]*exchange{}, answers: map[string]*filterAnswer{}}
 	s.validator = newResponseValidator(documented, s.routes, c.strict)
 	// The zone is judged from the data: offsets that do not fit -timezone make ExportTimestamp
@@ -91,7 +91,7 @@ func newSession(ctx context.Context, target Target, cfg Config) (*session, error
 }
 
 // run runs the selected checks, the ones judging every exchange last, and builds the report.
-func (s *session) run() (*Report, error) {
+func (s *run) execute() (*Report, error) {
 	started := s.cfg.now()
 	if err := s.preflight(); err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func (s *session) run() (*Report, error) {
 			}
 			r := v.result(d)
 			r.Duration = s.cfg.now().Sub(t0)
-			results[d.id] = r
+			results[d.id.name] = r
 		}
 	}
 	rep := &Report{
@@ -133,7 +133,7 @@ func (s *session) run() (*Report, error) {
 		}
 	}
 	for _, d := range defs {
-		rep.Results = append(rep.Results, results[d.id])
+		rep.Results = append(rep.Results, results[d.id.name])
 	}
 	rep.Matrix, rep.Uncovered = s.roleMatrix()
 	s.mask.maskReport(rep)
@@ -143,8 +143,8 @@ func (s *session) run() (*Report, error) {
 
 // preflight makes one request without credentials: a target that does not answer, or does
 // not serve the export path at all, cannot be checked.
-func (s *session) preflight() error {
-	x, err := s.do(call{path: PathExport})
+func (s *run) preflight() error {
+	x, err := s.do(call{path: sparkmock.PathExport})
 	if err != nil {
 		return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 	}
@@ -154,7 +154,7 @@ func (s *session) preflight() error {
 	// The Private token, tried once before any check: a token the service rejects would
 	// otherwise fail most checks, each blaming the service.
 	if _, ok := s.cfg.tokens[RolePrivate]; ok {
-		x, err := s.get(PathExport, q("_limit", "1")...)
+		x, err := s.get(sparkmock.PathExport, q("_limit", "1")...)
 		if err != nil {
 			return fmt.Errorf("contracttest: %w: %v", errCouldNotRun, err)
 		}
@@ -229,13 +229,13 @@ func rootCause(err error) string {
 
 // selected returns the checks this run runs: [choice] ones only when strict, and only those
 // Config.Run matches.
-func (s *session) selected() []*checkDef {
+func (s *run) selected() []*checkDef {
 	var out []*checkDef
 	for _, d := range catalog() {
 		if !d.source.checked(s.cfg.strict) {
 			continue
 		}
-		if s.cfg.run != nil && !s.cfg.run.MatchString(d.id) {
+		if s.cfg.run != nil && !s.cfg.run.MatchString(d.id.name) {
 			continue
 		}
 		out = append(out, d)
@@ -270,7 +270,7 @@ func encodeQuery(ps []param) string {
 	return b.String()
 }
 
-func (s *session) url(path string, query []param) string {
+func (s *run) url(path string, query []param) string {
 	u := *s.cfg.base
 	u.Path = s.cfg.base.Path + path
 	u.RawQuery = encodeQuery(query)
@@ -280,7 +280,7 @@ func (s *session) url(path string, query []param) string {
 // call describes one request.
 type call struct {
 	method  string // GET unless set
-	path    string // PathExport or PathAll
+	path    string // sparkmock.PathExport or sparkmock.PathExportAll
 	query   []param
 	as      Role   // send the token of this role; "" sends none
 	token   string // send this token instead (the unknown-token probe)
@@ -289,30 +289,9 @@ type call struct {
 	emptyUA bool   // send X-SparkApi-User-Agent with an empty value
 }
 
-// exchange is one request and what came back, kept so that every response received can be
-// judged against the spec and the envelope rules.
-type exchange struct {
-	method, path, url string
-	cred              string // what credentials were sent, masked
-	curl              string // the request as a curl command, secrets as shell variables
-	status            int
-	header            http.Header
-	body              []byte
-	truncated         bool
-
-	decoded bool
-	jsonErr error
-	root    any
-	d       map[string]any // the "D" object, nil when there is none
-	// items are the elements of D.Results when decoded piece by piece (Judge): root then
-	// holds the envelope with Results emptied.
-	items    []any
-	itemsSet bool
-}
-
 // do sends a call and records the exchange. The error means no answer was judged: the
 // request failed, timed out, or the target kept answering 429.
-func (s *session) do(c call) (*exchange, error) {
+func (s *run) do(c call) (*exchange, error) {
 	if c.method == "" {
 		c.method = http.MethodGet
 	}
@@ -387,7 +366,7 @@ func (s *session) do(c call) (*exchange, error) {
 
 // curlOf writes a call as a curl command a person can paste: the token as $TOKEN (never the
 // token itself), the user agent the suite sent, extra headers' values as shell variables.
-func (s *session) curlOf(c call, url string, hasToken bool) string {
+func (s *run) curlOf(c call, url string, hasToken bool) string {
 	var b strings.Builder
 	b.WriteString("curl -s")
 	if c.method != http.MethodGet {
@@ -418,83 +397,8 @@ func (s *session) curlOf(c call, url string, hasToken bool) string {
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // get sends a GET as the Private role.
-func (s *session) get(path string, query ...param) (*exchange, error) {
+func (s *run) get(path string, query ...param) (*exchange, error) {
 	return s.do(call{path: path, query: query, as: RolePrivate})
-}
-
-// decode parses the body once: JSON numbers kept exact, the D object found.
-func (x *exchange) decode() {
-	if x.decoded {
-		return
-	}
-	x.decoded = true
-	dec := json.NewDecoder(bytes.NewReader(x.body))
-	dec.UseNumber()
-	if err := dec.Decode(&x.root); err != nil {
-		x.jsonErr = err
-		return
-	}
-	if dec.More() {
-		x.jsonErr = errors.New("more than one JSON value in the body")
-		return
-	}
-	if _, err := dec.Token(); err == nil {
-		x.jsonErr = errors.New("trailing data after the JSON value")
-		return
-	}
-	if obj, ok := x.root.(map[string]any); ok {
-		x.d, _ = obj["D"].(map[string]any)
-	}
-}
-
-// D returns the body's D object, or nil.
-func (x *exchange) D() map[string]any { x.decode(); return x.d }
-
-// code returns D.Code when it is an integer.
-func (x *exchange) code() (int, bool) {
-	d := x.D()
-	if d == nil {
-		return 0, false
-	}
-	n, ok := d["Code"].(json.Number)
-	if !ok {
-		return 0, false
-	}
-	i, err := n.Int64()
-	return int(i), err == nil
-}
-
-// results returns D.Results when it is an array.
-func (x *exchange) results() ([]any, bool) {
-	d := x.D()
-	if d == nil {
-		return nil, false
-	}
-	if x.itemsSet {
-		return x.items, true
-	}
-	r, ok := d["Results"].([]any)
-	return r, ok
-}
-
-// pagination returns D.Pagination when it is an object.
-func (x *exchange) pagination() (map[string]any, bool) {
-	d := x.D()
-	if d == nil {
-		return nil, false
-	}
-	p, ok := d["Pagination"].(map[string]any)
-	return p, ok
-}
-
-// intMember reads an integer member of an object.
-func intMember(obj map[string]any, name string) (int, bool) {
-	n, ok := obj[name].(json.Number)
-	if !ok {
-		return 0, false
-	}
-	i, err := n.Int64()
-	return int(i), err == nil
 }
 
 // excerpt renders a value or body for evidence, shortened to maxExcerpt bytes.
@@ -533,7 +437,7 @@ func shorten(s string, n int) string {
 
 // verdict collects what one check found.
 type verdict struct {
-	s        *session
+	s        *run
 	evidence []Evidence
 	omitted  int
 	skips    []string
@@ -589,7 +493,7 @@ func (v *verdict) add(e Evidence) {
 }
 
 func (v *verdict) result(d *checkDef) Result {
-	r := Result{ID: d.id, Group: d.group, Description: d.desc, Source: d.source}
+	r := Result{ID: d.id.name, Group: d.group, Description: d.desc, Source: d.source}
 	switch {
 	case len(v.evidence) > 0:
 		r.Status, r.Evidence, r.Omitted = StatusFailed, v.evidence, v.omitted
@@ -616,14 +520,14 @@ func (v *verdict) result(d *checkDef) Result {
 }
 
 // record notes what a role got on a path, for the role × endpoint matrix.
-func (s *session) record(who string, path string, x *exchange, expected string, ok bool) {
+func (s *run) record(who string, path string, x *exchange, expected string, ok bool) {
 	cells, found := s.matrix[who]
 	if !found {
 		cells = &[2]Cell{}
 		s.matrix[who] = cells
 	}
 	i := 0
-	if path == PathAll {
+	if path == sparkmock.PathExportAll {
 		i = 1
 	}
 	c := Cell{Covered: true, Expected: expected, OK: ok}
@@ -637,11 +541,11 @@ func (s *session) record(who string, path string, x *exchange, expected string, 
 }
 
 // roleMatrix returns the matrix rows: every role, then no credentials and an unknown token.
-func (s *session) roleMatrix() ([]MatrixRow, []Role) {
+func (s *run) roleMatrix() ([]MatrixRow, []Role) {
 	var rows []MatrixRow
 	var uncovered []Role
 	add := func(who, token string) {
-		row := MatrixRow{Who: who, Token: token, Cells: make([]Cell, len(Paths))}
+		row := MatrixRow{Who: who, Token: token, Cells: make([]Cell, len(sparkmock.ExportPaths()))}
 		if cells, ok := s.matrix[who]; ok {
 			copy(row.Cells, cells[:])
 		}
@@ -687,7 +591,7 @@ func (v *verdict) needPrivate() bool {
 
 // once sends a call the first time a key is asked for and returns the same answer after:
 // for requests several checks judge (a role's answer, a 405 probe).
-func (s *session) once(key string, c call) (*exchange, error) {
+func (s *run) once(key string, c call) (*exchange, error) {
 	if x, ok := s.memo[key]; ok {
 		return x, nil
 	}
@@ -727,3 +631,30 @@ func describeAnswer(status, code int, withCode bool) string {
 }
 
 func itoa(n int) string { return fmt.Sprintf("%d", n) }
+
+// eachAnswer asks ask on each export path and judges each answer with judge; a request that
+// got no answer is recorded as errored.
+func eachAnswer(v *verdict, ask func(p string) (*exchange, error), judge func(p string, x *exchange)) {
+	for _, p := range sparkmock.ExportPaths() {
+		x, err := ask(p)
+		if err != nil {
+			v.errored(err)
+			continue
+		}
+		judge(p, x)
+	}
+}
+
+// needSome returns what list makes for a check that needs the Private token and at least one
+// item; false, the check skipped (with none as the reason), when there is no token or no item.
+func needSome[T any](v *verdict, list func() []T, none string) ([]T, bool) {
+	if !v.needPrivate() {
+		return nil, false
+	}
+	items := list()
+	if len(items) == 0 {
+		v.skip("%s", none)
+		return nil, false
+	}
+	return items, true
+}
