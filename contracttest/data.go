@@ -219,6 +219,12 @@ func (z *zoneEvidence) observe(t time.Time) {
 	}
 }
 
+// onlyUTC says whether every ModificationTimestamp seen was written at offset 0, in a zone
+// the configured one is not: the target writes instants in UTC, whatever its own zone.
+func (z *zoneEvidence) onlyUTC() bool {
+	return z.mismatch && len(z.offsets) == 1 && z.offsets[0]
+}
+
 var exportTimestampForm = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$`)
 
 // exportInstants reads an ExportTimestamp and returns the earliest and the latest instant it
@@ -237,6 +243,11 @@ func (s *run) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
 		return earliest, latest, true
 	}
 	naive, _ := time.Parse(sparkmock.ExportTimestampLayout, ts) // the wall clock read as UTC
+	if s.zone.onlyUTC() {
+		// [choice] Instants written in UTC say nothing of the service's zone: ExportTimestamp
+		// may be read at any offset in use on Earth, -12:00 to +14:00.
+		return naive.Add(-14 * time.Hour), naive.Add(12 * time.Hour), true
+	}
 	for off := range s.zone.offsets {
 		t := naive.Add(-time.Duration(off) * time.Second)
 		if t.Before(earliest) {
@@ -251,6 +262,9 @@ func (s *run) exportInstants(ts string) (earliest, latest time.Time, ok bool) {
 
 // zoneNote says how ExportTimestamp was read, for a check's reason.
 func (s *run) zoneNote() string {
+	if s.zone.onlyUTC() {
+		return "ModificationTimestamps are all in UTC, which says nothing of the service's zone: ExportTimestamp judged at every offset from -12:00 to +14:00"
+	}
 	if s.zone.mismatch {
 		return fmt.Sprintf("ModificationTimestamp offsets do not all fit %s: ExportTimestamp judged at every offset seen", s.cfg.loc)
 	}

@@ -30,8 +30,12 @@ func TestExportInstants(t *testing.T) {
 		{name: "no data: the configured zone", ts: "2024-07-04T12:00:00", early: "2024-07-04T17:00:00Z", late: "2024-07-04T17:00:00Z", ok: true},
 		{name: "an offset the zone never has: every offset seen", seen: []string{"2024-01-10T08:00:00-06:00", "2024-01-10T22:00:00+14:00"},
 			ts: "2024-01-31T13:45:00", early: "2024-01-30T23:45:00Z", late: "2024-01-31T19:45:00Z", ok: true},
-		{name: "UTC data: read at UTC and the zone", seen: []string{"2024-01-10T08:00:00Z"},
-			ts: "2024-01-31T13:45:00", early: "2024-01-31T13:45:00Z", late: "2024-01-31T19:45:00Z", ok: true},
+		// Instants in UTC say nothing of the zone: every offset on Earth (a service in Tokyo
+		// writing Z was failed 9 hours ahead of its Date).
+		{name: "UTC data: read at every offset on Earth", seen: []string{"2024-01-10T08:00:00Z"},
+			ts: "2024-01-31T13:45:00", early: "2024-01-30T23:45:00Z", late: "2024-02-01T01:45:00Z", ok: true},
+		{name: "UTC and a zone offset: the offsets seen", seen: []string{"2024-01-10T08:00:00Z", "2024-01-10T08:00:00+09:00"},
+			ts: "2024-01-31T13:45:00", early: "2024-01-31T04:45:00Z", late: "2024-01-31T19:45:00Z", ok: true},
 		{name: "with a zone: not the documented form", ts: "2024-01-31T13:45:00-06:00"},
 		{name: "with a fraction", ts: "2024-01-31T13:45:00.5"},
 		{name: "not a date", ts: "2024-13-31T13:45:00"},

@@ -31,6 +31,11 @@ func TestNoFalseAlarms(t *testing.T) {
 		{name: "contacts modified between the listing and the filters", private: privateToken, wrap: filtersLater},
 		// incremental.export-timestamp assumed America/Chicago unless -timezone.
 		{name: "a service in another zone", private: privateToken, wrap: inZone("Asia/Tokyo")},
+		// ... and one that writes every ModificationTimestamp in UTC (Z): its offsets say
+		// nothing of its zone, so ExportTimestamp's zone cannot be read off them.
+		{name: "a service in another zone writing instants in UTC", private: privateToken, wrap: func(h http.Handler) http.Handler {
+			return withVariant("timestamps-utc")(inZone("Asia/Tokyo")(h))
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
