@@ -76,7 +76,7 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			if !log.Enabled(req.Context(), level) {
 				return nil
 			}
-			attrs := make([]slog.Attr, 0, 14)
+			attrs := make([]slog.Attr, 0, 16) // every attribute below at once: no second allocation
 			attrs = append(attrs,
 				slog.String("method", req.Method),
 				slog.String("path", maskedPath(req.URL.Path)),

@@ -267,7 +267,9 @@ func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
 func (sn snapshot) ownTimed(ord int) *timedList {
 	tl := sn.ownCached(ord)
 	// Built ahead without following further: only requests move the lists on.
-	sn.store.prebuild(tl, func(at int64) { snapshot{t: at, store: sn.store}.ownCached(ord) })
+	if _, due := sn.store.aheadDue(tl); due {
+		sn.store.prebuild(tl, func(at int64) { snapshot{t: at, store: sn.store}.ownCached(ord) })
+	}
 	return tl
 }
 
@@ -422,7 +424,9 @@ func (sn snapshot) allTimed(ord int) *timedList {
 		return sn.ownTimed(ord)
 	}
 	tl := sn.allCached(ord)
-	sn.store.prebuild(tl, func(at int64) { snapshot{t: at, store: sn.store}.allCached(ord) })
+	if _, due := sn.store.aheadDue(tl); due {
+		sn.store.prebuild(tl, func(at int64) { snapshot{t: at, store: sn.store}.allCached(ord) })
+	}
 	return tl
 }
 
@@ -470,11 +474,8 @@ const (
 
 // prebuild schedules build(tl.until) shortly before the wall clock reaches tl.until, once per list.
 func (s *store) prebuild(tl *timedList, build func(at int64)) {
-	if tl.until == math.MaxInt64 || tl.ahead.Load() {
-		return
-	}
-	left := time.Until(time.Unix(tl.until, 0))
-	if left <= 0 || left > s.horizon || !tl.ahead.CompareAndSwap(false, true) {
+	left, due := s.aheadDue(tl)
+	if !due || !tl.ahead.CompareAndSwap(false, true) {
 		return
 	}
 	s.ahead.Add(1)
@@ -482,6 +483,17 @@ func (s *store) prebuild(tl *timedList, build func(at int64)) {
 		defer s.ahead.Done()
 		build(tl.until)
 	})
+}
+
+// aheadDue says whether tl's successor is to be built ahead now, and how long until tl ends.
+// Callers ask it before making prebuild's closure, which would otherwise be allocated on
+// every request.
+func (s *store) aheadDue(tl *timedList) (left time.Duration, due bool) {
+	if tl.until == math.MaxInt64 || tl.ahead.Load() {
+		return 0, false
+	}
+	left = time.Until(time.Unix(tl.until, 0))
+	return left, left > 0 && left <= s.horizon
 }
 
 // record returns the record of an entry, generating and encoding it on first use.
