@@ -265,10 +265,16 @@ func (lc *listCache) find(t int64, lock bool) *timedList {
 func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
 
 func (sn snapshot) ownTimed(ord int) *timedList {
-	tl := sn.ownCached(ord)
-	// Built ahead without following further: only requests move the lists on.
+	return sn.cachedAhead(snapshot.ownCached, ord)
+}
+
+// cachedAhead returns cached's list of the account ord at sn.t and, when its end is due,
+// has the next one built ahead: without following further, as only requests move the lists
+// on. The build's closure is made only then, not on every request.
+func (sn snapshot) cachedAhead(cached func(snapshot, int) *timedList, ord int) *timedList {
+	tl := cached(sn, ord)
 	if _, due := sn.store.aheadDue(tl); due {
-		sn.store.prebuild(tl, func(at int64) { snapshot{t: at, store: sn.store}.ownCached(ord) })
+		sn.store.prebuild(tl, func(at int64) { cached(snapshot{t: at, store: sn.store}, ord) })
 	}
 	return tl
 }
@@ -423,11 +429,7 @@ func (sn snapshot) allTimed(ord int) *timedList {
 	if len(sn.store.controlled[ord]) == 1 {
 		return sn.ownTimed(ord)
 	}
-	tl := sn.allCached(ord)
-	if _, due := sn.store.aheadDue(tl); due {
-		sn.store.prebuild(tl, func(at int64) { snapshot{t: at, store: sn.store}.allCached(ord) })
-	}
-	return tl
+	return sn.cachedAhead(snapshot.allCached, ord)
 }
 
 // allCached returns the list of allTimed for an account that controls others, building it if
