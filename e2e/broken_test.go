@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sparkmock/sparkmock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -109,7 +110,7 @@ func brokenVariants() []variant {
 			}
 		})},
 		{name: "maximum _limit on /export rejected", check: "paging.max-limit", wrap: mockedit.JSON(func(r *http.Request, status int, d map[string]any) int {
-			if r.URL.Path == mockserver.APIPrefix+"/contacts/export" && r.URL.Query().Get("_limit") == "100" {
+			if r.URL.Path == sparkmock.PathExport && r.URL.Query().Get("_limit") == "100" {
 				clear(d)
 				d["Success"], d["Code"], d["Message"] = false, 1053, "_limit must be at most 25"
 				return 400
@@ -178,7 +179,7 @@ func brokenVariants() []variant {
 			if !strings.HasSuffix(r.URL.Path, "/all") && i == 0 {
 				id := fmt.Sprint(c["Id"])
 				id = id[:len(id)-4] + "9999"
-				c["Id"], c["ResourceUri"] = id, mockserver.APIPrefix+"/contacts/"+id
+				c["Id"], c["ResourceUri"] = id, sparkmock.PathContact+id
 			}
 		})},
 		{name: "_orderby ascending ignored", check: "order.asc", wrap: mockedit.Query(func(q url.Values) {
@@ -471,7 +472,7 @@ func overMaxMoreRows(next http.Handler) http.Handler {
 					for k, v := range res[0].(map[string]any) {
 						extra[k] = v
 					}
-					extra["Id"], extra["ResourceUri"] = "99999999999999999999999999", mockserver.APIPrefix+"/contacts/99999999999999999999999999"
+					extra["Id"], extra["ResourceUri"] = "99999999999999999999999999", sparkmock.PathContact+"99999999999999999999999999"
 					d["Results"] = append(res, extra)
 				}
 				return status

@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"github.com/sparkmock/sparkmock"
 	"net/http"
 	"sort"
 	"strconv"
@@ -68,7 +69,7 @@ func TestHarmlessVariantsPass(t *testing.T) {
 // compared timestamps as strings would fail on it.
 func TestMixedOffsetsNeedInstants(t *testing.T) {
 	h := mixedOffsets(newMock(t, mockserver.DefaultSeed, frozenClock(frozen)))
-	r, _ := http.NewRequest(http.MethodGet, mockserver.APIPrefix+"/contacts/export/all?_orderby=ModificationTimestamp", nil)
+	r, _ := http.NewRequest(http.MethodGet, sparkmock.PathExportAll+"?_orderby=ModificationTimestamp", nil)
 	r.Header.Set("Authorization", "OAuth "+privateToken)
 	r.Header.Set("X-SparkApi-User-Agent", "e2e-test")
 	all := fetchAll(h, r)

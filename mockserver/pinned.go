@@ -16,7 +16,7 @@ import (
 // openapi.yaml and encodes them. They are served beside the generated contacts of their
 // account, from their ModificationTimestamp on (the tree's epoch when they have none), and
 // never change.
-func pinnedRecords(tree *fixtures.Tree, v *validator, loc *time.Location, apiPrefix string) (map[string][]*record, error) {
+func pinnedRecords(tree *fixtures.Tree, v *validator, loc *time.Location) (map[string][]*record, error) {
 	out := map[string][]*record{}
 	var problems []string
 	fail := func(p fixtures.PinnedContact, format string, args ...any) {
@@ -49,7 +49,7 @@ func pinnedRecords(tree *fixtures.Tree, v *validator, loc *time.Location, apiPre
 		}
 		c.OwnerID = p.AccountID
 		c.Index = -1 - len(out[p.AccountID])
-		r := newRecord(c, apiPrefix, loc)
+		r := newRecord(c, loc)
 		if len(extra) > 0 {
 			r.appendExtra(extra)
 		}

@@ -27,7 +27,7 @@ type span struct{ start, end int32 }
 func (s span) present() bool { return s.end > s.start }
 
 // newRecord encodes a contact. loc is the service zone ModificationTimestamp is written in.
-func newRecord(c fixtures.Contact, apiPrefix string, loc *time.Location) *record {
+func newRecord(c fixtures.Contact, loc *time.Location) *record {
 	r := &record{c: c, modified: c.Modified.In(loc)}
 	b := make([]byte, 0, 512)
 	b = append(b, '{')
@@ -49,8 +49,7 @@ func newRecord(c fixtures.Contact, apiPrefix string, loc *time.Location) *record
 	}
 	member(fResourceURI, func(b []byte) []byte {
 		b = append(b, '"')
-		b = append(b, apiPrefix...)
-		b = append(b, "/contacts/"...)
+		b = append(b, sparkmock.PathContact...)
 		b = append(b, c.ID...)
 		return append(b, '"')
 	})

@@ -22,7 +22,7 @@ func TestRecordBudgetDropsTheOldestPastItsBound(t *testing.T) {
 	var total int64
 	for i := range slots {
 		slots[i] = &slot{}
-		recs[i] = newRecord(book.Contact(i, 0), "/v1", time.UTC)
+		recs[i] = newRecord(book.Contact(i, 0), time.UTC)
 		total += recordCost(recs[i])
 	}
 	b := newRecordBudget(total / 5) // room for about 10 of the 50
@@ -51,7 +51,7 @@ func TestRecordBudgetDropsTheOldestPastItsBound(t *testing.T) {
 		t.Errorf("the first stored was kept or the last dropped")
 	}
 	// A slot that moved on to a newer record keeps it when its old entry leaves the queue.
-	newer := newRecord(book.Contact(49, 1), "/v1", time.UTC)
+	newer := newRecord(book.Contact(49, 1), time.UTC)
 	slots[49].rec.Store(newer)
 	b.stored(slots[49], newer)
 	for i := range 20 {

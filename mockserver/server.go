@@ -25,11 +25,6 @@ import (
 // default data see the same contacts.
 const DefaultSeed = 20120614
 
-// APIPrefix is sparkmock.APIPrefix, kept for the e2e tests that still spell it so.
-//
-// Deprecated: use sparkmock.APIPrefix and the path constants of the root package.
-const APIPrefix = sparkmock.APIPrefix
-
 // Config is what a Server is built from.
 type Config struct {
 	// Tree is the account tree; nil means the embedded default.
@@ -283,7 +278,7 @@ func (s *Server) Reload(tree *fixtures.Tree) error {
 // newStore builds the store of a tree, with the record budget, refusing a tree past the
 // maximum of contacts at the server's clock.
 func (s *Server) newStore(tree *fixtures.Tree) (*store, error) {
-	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, sparkmock.APIPrefix, s.requests)
+	st, err := newStore(tree, s.cfg.Seed, s.cfg.Location, s.requests)
 	if err != nil {
 		return nil, err
 	}

@@ -17,13 +17,12 @@ import (
 // each kept for the span of time it holds. Everything in it is derived from (seed, tree,
 // time) and can be rebuilt; it only saves work.
 type store struct {
-	tree      *fixtures.Tree
-	gen       *fixtures.Generator
-	loc       *time.Location
-	apiPrefix string
-	books     []*bookCache
-	byID      map[string]int
-	bySuffix  map[string]int // the six-digit tail of contact ids → book
+	tree     *fixtures.Tree
+	gen      *fixtures.Generator
+	loc      *time.Location
+	books    []*bookCache
+	byID     map[string]int
+	bySuffix map[string]int // the six-digit tail of contact ids → book
 	// pinnedByID finds the contacts the fixtures file spells out.
 	pinnedByID map[string]entry
 	// controlled lists, per book, the books /export/all reads: its own and its subtree's.
@@ -66,16 +65,16 @@ type slot struct {
 	rec atomic.Pointer[record]
 }
 
-func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, apiPrefix string, v *validator) (*store, error) {
+func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, v *validator) (*store, error) {
 	gen, err := fixtures.NewGenerator(tree, seed)
 	if err != nil {
 		return nil, err
 	}
-	pinned, err := pinnedRecords(tree, v, loc, apiPrefix)
+	pinned, err := pinnedRecords(tree, v, loc)
 	if err != nil {
 		return nil, err
 	}
-	s := &store{tree: tree, gen: gen, loc: loc, apiPrefix: apiPrefix, byID: map[string]int{}, bySuffix: map[string]int{},
+	s := &store{tree: tree, gen: gen, loc: loc, byID: map[string]int{}, bySuffix: map[string]int{},
 		pinnedByID: map[string]entry{}, sorting: make(chan struct{}, 1), minSortedSpan: defaultMinSortedSpan,
 		lead: prebuildLead, horizon: prebuildHorizon}
 	for i, a := range tree.Accounts {
@@ -508,7 +507,7 @@ func (s *store) record(e entry) *record {
 	if r := sl.rec.Load(); r != nil && r.c.Version == int(e.version) {
 		return r
 	}
-	r := newRecord(b.book.Contact(int(e.index), int(e.version)), s.apiPrefix, s.loc)
+	r := newRecord(b.book.Contact(int(e.index), int(e.version)), s.loc)
 	// Two requests may race to store the same version: both records are byte-identical.
 	// A request at an older time may store an older version; the next request fixes that.
 	sl.rec.Store(r)

@@ -110,13 +110,13 @@ func TestProjectionVerdictsAreKeptByContentNotAddress(t *testing.T) {
 			Modified: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DisplayName: "Jane Roe", Birthday: birthday}
 	}
 	sel := &selection{bits: 1<<fID | 1<<fResourceURI | 1<<fBirthday}
-	r := newRecord(contact("1990-01-01"), APIPrefix, time.UTC)
+	r := newRecord(contact("1990-01-01"), time.UTC)
 	if err := v.checkItem(r, formOwn, r.appendTo(nil, formOwn, nil, sel), sel); err != nil {
 		t.Fatalf("a valid contact: %v", err)
 	}
 	// The garbage collector frees r; a new record (with a Birthday the schema refuses) lands at
 	// the same address.
-	bad := newRecord(contact("1990-1-1"), APIPrefix, time.UTC)
+	bad := newRecord(contact("1990-1-1"), time.UTC)
 	r.c, r.json, r.members, r.idEnd, r.modified = bad.c, bad.json, bad.members, bad.idEnd, bad.modified
 	r.valid[formOwn].Store(0)
 	r.valid[formAll].Store(0)
