@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -102,8 +103,8 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			if st.scenario != "" {
 				attrs = append(attrs, slog.String("scenario", st.scenario))
 			}
-			if st.variant != "" {
-				attrs = append(attrs, slog.String("variant", st.variant))
+			if st.variants != 0 {
+				attrs = append(attrs, slog.String("variant", strings.Join(st.variants.names(), ",")))
 			}
 			if tok, ok := st.tokenOf(); ok {
 				attrs = append(attrs, slog.String("role", string(tok.Role)), slog.String("account", tok.AccountID), slog.String("token", sparkmock.MaskSecret(tok.Token)))

@@ -42,12 +42,19 @@ func TestRequestLogLine(t *testing.T) {
 		m.get(t, "/v1/contacts/export?%41%75%74%68%54%6F%6B%65%6E=0123456789bcdef01234&%41%70%69%53%69%67=fedcb9876543210fedcb", ua)
 		m.get(t, "/v1/contacts/export?_limit=500", ua, avery)
 		m.get(t, "/v1/contacts/export", ua, avery, "X-Mock-Scenario: rate-limited")
+		m.get(t, "/v1/contacts/export?_limit=1", ua, avery, "X-Mock-Variant: ties-id-desc,timestamps-utc")
 		m.get(t, "/healthz")
 		m.get(t, "/readyz")
 		m.get(t, "/metrics")
 	})
-	if len(lines) != 5 {
-		t.Fatalf("%d request lines at info, want 5 (probes only at debug): %v", len(lines), lines)
+	if len(lines) != 6 {
+		t.Fatalf("%d request lines at info, want 6 (probes only at debug): %v", len(lines), lines)
+	}
+	if got, want := lines[5]["variant"], "timestamps-utc,ties-id-desc"; got != want {
+		t.Errorf("variants logged %v, want %q (the table's order)", got, want)
+	}
+	if _, ok := lines[0]["variant"]; ok {
+		t.Errorf("no variant asked, yet logged %v", lines[0]["variant"])
 	}
 	// Names spelled with escapes are the same parameters to the mock: masked all the same.
 	if q, _ := lines[2]["query"].(string); strings.Contains(q, "0123456789bcdef01234") || strings.Contains(q, "fedcb9876543210fedcb") {

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,7 +25,6 @@ type requestState struct {
 	code      int        // the Spark code of an error answer
 	message   string     // the Message of an error answer, for the log line
 	scenario  string     // the scenario forced on the request, if any
-	variant   string     // the mock's variant the request was answered by, if any
 	order     []sortKey  // the export's order without _orderby; nil means defaultOrder
 	gone      bool       // the client hung up: no answer is written
 	variants  variantSet // the mock's variants this request is answered by
@@ -64,12 +62,9 @@ func (st *requestState) setError(code int, message string) { st.code, st.message
 func (st *requestState) setScenario(name string) { st.scenario = name }
 
 // setVariants records the variants the request is answered by (selectVariants): the names go
-// on its log line, and order-other-default gives it the other default order.
+// on its log line (logRequests), and order-other-default gives it the other default order.
 func (st *requestState) setVariants(set variantSet) {
 	st.variants = set
-	if set != 0 {
-		st.variant = strings.Join(set.names(), ",")
-	}
 	if set.has(vOtherDefaultOrder) {
 		// The mock's default is Id; the other legal default the variant serves is the order
 		// of modification (the mock's default before issue 13).
