@@ -493,7 +493,8 @@ func oracleRejects(s *run, filter string, code int) bool {
 }
 
 // confirmMissing reads again the listing pages of up to maxReReads contacts a filter's
-// answer lacks, and returns the first whose fresh copy is unchanged since the run began and
+// answer lacks ([choice]: a busy account changes under the suite, so only a fresh copy blames),
+// and returns the first whose fresh copy is unchanged since the run began and
 // still satisfies the filter, with the exchange that read it; nil and why when none is
 // confirmed. A page is read, not the contact by an Id filter: the filter engine is what is
 // under judgement.
@@ -530,6 +531,7 @@ const maxReReads = 3
 // TotalRows add up to the path's (less the contacts without a ModificationTimestamp, which
 // satisfy neither). t is the median of the listing: both halves may be larger than the suite
 // reads. Asked back to back, and twice when they disagree, as data may change in between.
+// [choice] The median split is the suite's way to judge TotalRows without reading the set.
 func checkFilterTotalRows(s *run, v *verdict) {
 	s.eachListing(v, filterPaths, func(p string, l *listing) {
 		var stamps []contact

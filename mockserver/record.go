@@ -84,6 +84,8 @@ func newRecord(c fixtures.Contact, loc *time.Location) *record {
 	if c.HasVowEnabled {
 		member(fVowEnabled, func(b []byte) []byte { return strconv.AppendBool(b, c.VowEnabled) })
 	}
+	// [choice] ModificationTimestamp is written at the service zone's offset at that instant
+	// (any offset names the same instant; the timestamps-utc variant writes Z).
 	member(fModificationTimestamp, func(b []byte) []byte {
 		b = append(b, '"')
 		b = r.modified.AppendFormat(b, time.RFC3339)
