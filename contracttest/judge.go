@@ -15,7 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	sparkmock "github.com/sparkmock/sparkmock"
-	"github.com/sparkmock/sparkmock/internal/bounded"
+	"github.com/sparkmock/sparkmock/internal/openapicheck"
 	"github.com/sparkmock/sparkmock/sparkql"
 )
 
@@ -46,9 +46,8 @@ type Judge struct {
 	// full and fullRoutes judge the whole spec, [choice]s included: strict only.
 	full       *responseValidator
 	fullRoutes map[string]*routers.Route
-	requests   bounded.Map[string, *requestVerdict]
+	requests   *openapicheck.Verdicts[*requestVerdict]
 	sources    map[string]Source
-	headersOf  map[*openapi3.Operation][]string
 	limits     limits
 }
 
@@ -112,20 +111,23 @@ func NewJudge(ctx context.Context, cfg JudgeConfig) (*Judge, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contracttest: spec: %w", err)
 	}
-	j.routes = routesOf(documented)
-	if j.strict {
-		j.fullRoutes = routesOf(j.spec)
-		j.full = newResponseValidator(j.spec, j.fullRoutes, true)
+	if j.validator, err = newResponseValidator(documented, j.strict); err != nil {
+		return nil, fmt.Errorf("contracttest: spec: %w", err)
 	}
-	j.headersOf = sparkmock.HeaderParameters(documented)
+	j.routes = j.validator.Routes()
+	if j.strict {
+		if j.full, err = newResponseValidator(j.spec, true); err != nil {
+			return nil, fmt.Errorf("contracttest: spec: %w", err)
+		}
+		j.fullRoutes = j.full.Routes()
+	}
 	if j.schema, err = sparkmock.FilterSchema(j.spec); err != nil {
 		return nil, fmt.Errorf("contracttest: spec: %w", err)
 	}
 	for _, c := range Checks() {
 		j.sources[c.ID] = c.Source
 	}
-	j.validator = newResponseValidator(documented, j.routes, j.strict)
-	j.requests.Init(1<<14, 8<<20)
+	j.requests = openapicheck.NewVerdicts(j.validator.Checker, j.requestVerdict)
 	return j, nil
 }
 
@@ -260,28 +262,28 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 
 // fastDecode decodes a page from cached pieces: the skeleton and each item decoded once per
 // distinct bytes. It returns the split page, or nil when the answer is decoded whole.
-func (j *Judge) fastDecode(x *exchange, route *routers.Route) *splitBody {
-	if route == nil || j.validator.pages[route] == nil || x.status != http.StatusOK {
+func (j *Judge) fastDecode(x *exchange, route *routers.Route) *openapicheck.Split {
+	if route == nil || j.validator.Page(route) == nil || x.status != http.StatusOK {
 		return nil
 	}
-	s, ok := splitPage(x.body)
+	s, ok := openapicheck.SplitPage(x.body)
 	if !ok {
 		return nil
 	}
-	skel := j.validator.pieces.get(s.skeleton)
-	if skel.err != nil {
+	skel, err := j.validator.Piece(s.Skeleton)
+	if err != nil {
 		return &s
 	}
-	items := make([]any, len(s.items))
-	for i, b := range s.items {
-		p := j.validator.pieces.get(b)
-		if p.err != nil {
+	items := make([]any, len(s.Items))
+	for i, b := range s.Items {
+		val, err := j.validator.Piece(b)
+		if err != nil {
 			return &s // decoded whole, for the decoder's own error
 		}
-		items[i] = p.val
+		items[i] = val
 	}
-	x.decoded, x.root, x.items, x.itemsSet = true, skel.val, items, true
-	if obj, ok := skel.val.(map[string]any); ok {
+	x.decoded, x.root, x.items, x.itemsSet = true, skel, items, true
+	if obj, ok := skel.(map[string]any); ok {
 		x.d, _ = obj["D"].(map[string]any)
 	}
 	return &s
@@ -294,25 +296,15 @@ type requestVerdict struct {
 	problem string
 }
 
-var judgeRequestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true, SkipSettingDefaults: true}
-
 // requestVerdictOf validates a request's parameters against its operation, once per distinct
 // method, path, query and declared headers.
 func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *routers.Route) *requestVerdict {
-	key := sparkmock.RequestKey(in.Method, in.URL.Path, in.URL.RawQuery, in.RequestHeader, j.headersOf[route.Operation])
-	if v, ok := j.requests.Get(key); ok {
-		return v
-	}
+	return j.requests.Of(ctx, openapicheck.Request{Method: in.Method, URL: in.URL, Header: in.RequestHeader, Match: openapicheck.Match{Route: route}})
+}
+
+// requestVerdict turns a request's validation into the check that judges its answer.
+func (j *Judge) requestVerdict(in openapicheck.Request, err error) *requestVerdict {
 	v := &requestVerdict{}
-	req, err := http.NewRequestWithContext(ctx, in.Method, in.URL.String(), nil)
-	if err == nil {
-		for _, h := range j.headersOf[route.Operation] {
-			if vals := in.RequestHeader.Values(h); len(vals) > 0 {
-				req.Header[http.CanonicalHeaderKey(h)] = vals
-			}
-		}
-		err = openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: judgeRequestOptions})
-	}
 	if err != nil {
 		v.problem = firstLine(err.Error())
 		var re *openapi3filter.RequestError
@@ -323,7 +315,7 @@ func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *route
 				v.check = idAuthUserAgent
 			case "_limit":
 				v.check = idBadInputLimit
-				if n, err := strconv.Atoi(req.URL.Query().Get("_limit")); err == nil && n > j.limits.of(in.URL.Path).MaxLimit {
+				if n, err := strconv.Atoi(in.URL.Query().Get("_limit")); err == nil && n > j.limits.of(in.URL.Path).MaxLimit {
 					v.check = idPagingOverMaxRejected
 				}
 			case "_page", "_skip", "_pagination", "_orderby", "_select":
@@ -331,7 +323,6 @@ func (j *Judge) requestVerdictOf(ctx context.Context, in *Exchange, route *route
 			}
 		}
 	}
-	j.requests.Put(key, v, len(key))
 	return v
 }
 

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/sparkql"
@@ -43,17 +42,6 @@ type run struct {
 	answers   map[string]*filterAnswer
 }
 
-// routesOf maps "METHOD /path" to each operation of the spec, as the spec writes its path.
-func routesOf(spec *openapi3.T) map[string]*routers.Route {
-	routes := map[string]*routers.Route{}
-	for path, item := range spec.Paths.Map() {
-		for method, op := range item.Operations() {
-			routes[method+" "+path] = &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op}
-		}
-	}
-	return routes
-}
-
 func newRun(ctx context.Context, target Target, cfg Config) (*run, error) {
 	c, err := checkConfig(ctx, target, cfg)
 	if err != nil {
@@ -63,15 +51,20 @@ func newRun(ctx context.Context, target Target, cfg Config) (*run, error) {
 	if err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
 	}
-	s := &run{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout), routes: routesOf(documented),
+	s := &run{ctx: ctx, cfg: c, client: newClient(c.client, c.rate, c.timeout),
 		listings: map[string]*listing{}, matrix: map[string]*[2]Cell{}, memo: map[string]*exchange{}, answers: map[string]*filterAnswer{}}
-	s.validator = newResponseValidator(documented, s.routes, c.strict)
+	if s.validator, err = newResponseValidator(documented, c.strict); err != nil {
+		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
+	}
+	s.routes = s.validator.Routes()
 	// The zone is judged from the data: offsets that do not fit -timezone make ExportTimestamp
 	// read at every offset seen, so a service in another zone is not failed for it.
 	s.zone.loc = c.loc
 	if c.strict {
-		s.fullRoutes = routesOf(c.spec)
-		s.full = newResponseValidator(c.spec, s.fullRoutes, true)
+		if s.full, err = newResponseValidator(c.spec, true); err != nil {
+			return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}
+		}
+		s.fullRoutes = s.full.Routes()
 	}
 	if s.schema, err = sparkmock.FilterSchema(c.spec); err != nil {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("spec: %v", err)}}

@@ -73,8 +73,9 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 			page = window[offset:]
 		}
 
-		return s.writePage(c, func(dst []byte) ([]byte, error) {
-			body, err := s.renderPage(dst, c, w.store, f, q, now, page, total)
+		piecewise := s.piecewise(variants)
+		return s.writePage(c, piecewise, func(dst []byte) ([]byte, error) {
+			body, err := s.renderPage(dst, c, piecewise, w.store, f, q, now, page, total)
 			if err == nil && variants.has(vUTCTimestamps) {
 				body = timestampsInUTC(body)
 			}
@@ -83,11 +84,18 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 	}
 }
 
+// piecewise says whether a page is validated piece by piece while it is rendered: with
+// response validation on, and without variants (a variant's page is validated whole, against
+// the documented view).
+func (s *Server) piecewise(variants variantSet) bool {
+	return s.validate != nil && variants == 0
+}
+
 // writePage renders a page into a pooled buffer and writes it as a 200: the one place the
-// buffer leaves its pool and returns to it. With response validation on, render validated the
-// page piece by piece (renderPage), so the buffered response is marked proven when it holds
-// exactly those bytes, and validateResponses does not validate it again.
-func (s *Server) writePage(c echo.Context, render func(dst []byte) ([]byte, error)) error {
+// buffer leaves its pool and returns to it. When render validated the page piece by piece
+// (renderPage with piecewise), the buffered response is marked proven when it holds exactly
+// those bytes, and validateResponses does not validate it again.
+func (s *Server) writePage(c echo.Context, piecewise bool, render func(dst []byte) ([]byte, error)) error {
 	bp := pageBuffers.Get().(*[]byte)
 	defer pageBuffers.Put(bp)
 	body, err := render((*bp)[:0])
@@ -98,18 +106,16 @@ func (s *Server) writePage(c echo.Context, render func(dst []byte) ([]byte, erro
 	if err := c.Blob(http.StatusOK, contentTypeJSON, body); err != nil {
 		return err
 	}
-	// A request with variants was not validated piece by piece (renderPage): validateResponses
-	// validates its page whole, against the documented view.
-	if bw, ok := c.Response().Writer.(*bufferedWriter); ok && s.validate != nil && stateOf(c).variants == 0 {
+	if bw, ok := c.Response().Writer.(*bufferedWriter); ok && piecewise {
 		bw.proven = bytes.Equal(bw.body.Bytes(), body)
 	}
 	return nil
 }
 
-// renderPage writes the export envelope around the page's contacts. With validation on, it
+// renderPage writes the export envelope around the page's contacts. With piecewise, it
 // validates the envelope (once per distinct skeleton) and every contact (once per version),
 // which together validate the body.
-func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *exportQuery, now time.Time, page []entry, total int) ([]byte, error) {
+func (s *Server) renderPage(dst []byte, c echo.Context, piecewise bool, st *store, f form, q *exportQuery, now time.Time, page []entry, total int) ([]byte, error) {
 	// [choice] ExportTimestamp is a JSON string: the seed's sample writes it bare, which is not JSON.
 	dst = append(dst, `{"D":{"Success":true,"ExportTimestamp":"`...)
 	dst = now.In(st.loc).AppendFormat(dst, sparkmock.ExportTimestampLayout)
@@ -122,7 +128,7 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		r := st.record(e)
 		start := len(dst)
 		dst = r.appendTo(dst, f, st.books[e.book].ownerMember, q.sel)
-		if s.validate != nil && stateOf(c).variants == 0 {
+		if piecewise {
 			if err := s.validate.checkItem(r, f, dst[start:], q.sel); err != nil {
 				s.metrics.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				s.log.Error("generated contact violates openapi.yaml", "id", r.c.ID, "violation", err.Error())
@@ -136,12 +142,12 @@ func (s *Server) renderPage(dst []byte, c echo.Context, st *store, f form, q *ex
 		dst = appendPagination(dst, q, total)
 	}
 	dst = append(dst, "}}"...)
-	if s.validate != nil && stateOf(c).variants == 0 {
+	if piecewise {
 		var buf [512]byte
 		skeleton := append(buf[:0], dst[:prefixEnd]...)
 		skeleton = append(skeleton, dst[suffixStart:]...)
-		if m, _ := routeOf(c); m.route != nil {
-			if err := s.validate.checkSkeleton(context.WithoutCancel(c.Request().Context()), c.Request(), m, f, skeleton, len(page)); err != nil {
+		if m, _ := routeOf(c); m.Route != nil {
+			if err := s.validate.checkSkeleton(context.WithoutCancel(c.Request().Context()), m.Route, f, skeleton, len(page)); err != nil {
 				s.metrics.validationFailures.WithLabelValues(routeLabel(c)).Inc()
 				s.log.Error("export envelope violates openapi.yaml", "violation", err.Error())
 				return dst, sparkmock.Errorf(sparkmock.CodeInternal, "Internal server error: the mock's response broke openapi.yaml (%s)", firstLine(err.Error()))

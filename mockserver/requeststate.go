@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/openapicheck"
 )
 
 // ctxState is the context key of a request's requestState.
@@ -15,7 +16,7 @@ const ctxState = "sparkmock.state"
 // below, named for who learns it; the readers use the typed getters or the fields.
 type requestState struct {
 	requestID string
-	route     matched // the spec operation, once validateResponses looked it up
+	route     openapicheck.Match // the spec operation, once validateResponses looked it up
 	routed    bool
 	token     fixtures.Token // once authenticated
 	hasToken  bool
@@ -44,7 +45,7 @@ func stateOf(c echo.Context) *requestState {
 func (st *requestState) setRequestID(id string) { st.requestID = id }
 
 // setRoute records the spec operation the request matched (validateResponses).
-func (st *requestState) setRoute(m matched) { st.route, st.routed = m, true }
+func (st *requestState) setRoute(m openapicheck.Match) { st.route, st.routed = m, true }
 
 // setToken records who the request is (authenticate): apiKey is the legacy API key of a
 // session, empty for an OAuth token.
@@ -87,7 +88,7 @@ func (st *requestState) defaultOrder() []sortKey {
 }
 
 // routeOf returns the spec operation validateResponses found for the request.
-func routeOf(c echo.Context) (matched, bool) {
+func routeOf(c echo.Context) (openapicheck.Match, bool) {
 	st := stateOf(c)
 	return st.route, st.routed
 }

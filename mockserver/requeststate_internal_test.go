@@ -25,7 +25,7 @@ func TestWritePageProvesOnlyItsOwnBytes(t *testing.T) {
 	page := func(dst []byte) ([]byte, error) { return append(dst, `{"D":{"Success":true}}`...), nil }
 
 	c, bw := newCtx()
-	if err := s.writePage(c, page); err != nil {
+	if err := s.writePage(c, s.piecewise(0), page); err != nil {
 		t.Fatal(err)
 	}
 	if !bw.proven || bw.body.String() != `{"D":{"Success":true}}` {
@@ -40,19 +40,24 @@ func TestWritePageProvesOnlyItsOwnBytes(t *testing.T) {
 
 	c, bw = newCtx()
 	bw.body.WriteString("left over")
-	if err := s.writePage(c, page); err != nil || bw.proven {
+	if err := s.writePage(c, s.piecewise(0), page); err != nil || bw.proven {
 		t.Errorf("a page after other bytes: proven %v (err %v); want not proven", bw.proven, err)
 	}
 
 	c, bw = newCtx()
 	boom := errors.New("boom")
-	if err := s.writePage(c, func(dst []byte) ([]byte, error) { return dst, boom }); !errors.Is(err, boom) || bw.proven || bw.body.Len() != 0 {
+	if err := s.writePage(c, s.piecewise(0), func(dst []byte) ([]byte, error) { return dst, boom }); !errors.Is(err, boom) || bw.proven || bw.body.Len() != 0 {
 		t.Errorf("a failed render: err %v, proven %v, body %q; want the error and nothing written", err, bw.proven, bw.body.String())
+	}
+
+	c, bw = newCtx()
+	if err := s.writePage(c, s.piecewise(vUTCTimestamps), page); err != nil || bw.proven {
+		t.Errorf("with a variant: proven %v (err %v); want not proven (validated whole)", bw.proven, err)
 	}
 
 	s.validate = nil
 	c, bw = newCtx()
-	if err := s.writePage(c, page); err != nil || bw.proven {
+	if err := s.writePage(c, s.piecewise(0), page); err != nil || bw.proven {
 		t.Errorf("without response validation: proven %v (err %v); want never proven", bw.proven, err)
 	}
 }

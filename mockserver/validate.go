@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,139 +15,58 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
 	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/internal/bounded"
+	"github.com/sparkmock/sparkmock/internal/openapicheck"
 )
 
-// validator checks requests and responses against openapi.yaml. Everything it needs is
-// built once, at start-up.
+// validator checks requests and responses against one view of openapi.yaml; openapicheck
+// does the validating, the same way the contract suite's judge does. What is the mock's own:
+// it validates the bytes it produced, so a contact's verdict is kept with its record, and a
+// violation is its own bug (a 500), while a request's is a Spark error.
 type validator struct {
-	doc         *openapi3.T
-	router      routers.Router
-	literal     map[string]*routers.Route // "METHOD /path" for paths without parameters
+	*openapicheck.Checker
 	errorSchema *openapi3.Schema
-	item        [2]*openapi3.Schema // the contact of /export and of /export/all
-	maxResults  [2]int
-
-	skeletons [2]bounded.Map[string, bool] // envelope skeletons already validated, per form, by their bytes
-	projected [2]bounded.Map[string, bool] // _select projections already validated, per form, by their bytes
-	// requests remembers request verdicts. A verdict depends only on the method, the path, the
-	// query string and the headers the operation declares (security is the auth middleware's,
-	// bodies are not validated), so identical inputs are validated once.
-	requests  bounded.Map[string, *sparkmock.Error]
-	headersOf map[*openapi3.Operation][]string
+	page        [2]*openapicheck.Page        // the piecewise validation of a page of /export and of /export/all
+	item        [2]*openapi3.Schema          // their contact schemas
+	projected   [2]bounded.Map[string, bool] // _select projections already validated, per form, by their bytes
+	requests    *openapicheck.Verdicts[*sparkmock.Error]
 }
 
 func newValidator(doc *openapi3.T) (*validator, error) {
-	router, err := gorillamux.NewRouter(doc)
+	c, err := openapicheck.New(doc, openapicheck.Config{Router: true})
 	if err != nil {
-		return nil, fmt.Errorf("openapi router: %w", err)
-	}
-	v := &validator{doc: doc, router: router, literal: map[string]*routers.Route{}, headersOf: sparkmock.HeaderParameters(doc)}
-	for path, item := range doc.Paths.Map() {
-		if strings.Contains(path, "{") {
-			continue
-		}
-		for method, op := range item.Operations() {
-			v.literal[method+" "+path] = &routers.Route{Spec: doc, Server: doc.Servers[0], Path: path, PathItem: item, Method: method, Operation: op}
-		}
-	}
-	schema := func(name string) (*openapi3.Schema, error) {
-		ref, ok := doc.Components.Schemas[name]
-		if !ok || ref.Value == nil {
-			return nil, fmt.Errorf("openapi.yaml has no components.schemas.%s", name)
-		}
-		return ref.Value, nil
-	}
-	if v.errorSchema, err = schema("ErrorEnvelope"); err != nil {
 		return nil, err
 	}
-	for f, name := range map[form]string{formOwn: "ExportEnvelope", formAll: "ExportAllEnvelope"} {
-		env, err := schema(name)
-		if err != nil {
-			return nil, err
-		}
-		results := env.Properties["D"].Value.Properties["Results"].Value
-		if results.UniqueItems {
-			// Item-by-item validation cannot see duplicates; the shortcut would be unsound.
-			return nil, fmt.Errorf("%s.D.Results has uniqueItems: the piecewise validation does not support it", name)
-		}
-		v.item[f] = results.Items.Value
-		v.maxResults[f] = -1
-		if results.MaxItems != nil {
-			v.maxResults[f] = int(*results.MaxItems)
-		}
+	v := &validator{Checker: c}
+	ref, ok := doc.Components.Schemas["ErrorEnvelope"]
+	if !ok || ref.Value == nil {
+		return nil, fmt.Errorf("openapi.yaml has no components.schemas.ErrorEnvelope")
 	}
+	v.errorSchema = ref.Value
+	for f, path := range formName {
+		r := c.Route(http.MethodGet, path)
+		if r == nil || c.Page(r) == nil {
+			// The mock validates every page it writes piece by piece.
+			return nil, fmt.Errorf("GET %s: its page of contacts cannot be validated piece by piece (no D.Results array of contacts, or one with uniqueItems or a combinator)", path)
+		}
+		v.page[f] = c.Page(r)
+		v.item[f] = v.page[f].Item()
+	}
+	v.requests = openapicheck.NewVerdicts(c, requestError)
 	return v, nil
 }
 
-// matched is the operation of a request and its path parameters.
-type matched struct {
-	route  *routers.Route
-	params map[string]string
+// checkRequest validates a request against its operation (once per distinct request, see
+// openapicheck.Verdicts) and turns a violation into the Spark error the contract names.
+func (v *validator) checkRequest(ctx context.Context, req *http.Request, m openapicheck.Match) *sparkmock.Error {
+	return v.requests.Of(ctx, openapicheck.Request{Method: req.Method, URL: req.URL, Header: req.Header, Match: m, HTTP: req})
 }
 
-// route finds the operation of a request; route is nil when the spec has none. It sees the
-// path Echo routes on ([choice]: an escaped spelling of a path is not that path, 404): the raw one when the client spelled it with escapes
-// (/v1/contacts/%65xport is no export path to Echo, so it is none here either; otherwise its
-// 404 would be judged against an operation that documents none).
-func (v *validator) route(req *http.Request) matched {
-	if req.URL.RawPath == "" {
-		if r, ok := v.literal[req.Method+" "+req.URL.Path]; ok {
-			return matched{route: r}
-		}
-	}
-	r, params, err := v.router.FindRoute(req)
-	if err != nil {
-		return matched{}
-	}
-	if req.URL.RawPath != "" && !routesTo(r.Path, req.URL.RawPath) {
-		return matched{}
-	}
-	return matched{route: r, params: params}
-}
-
-// routesTo says whether a raw path fits a spec path template segment by segment: literal
-// segments byte for byte (Echo compares them so), {parameters} anything but empty.
-func routesTo(template, raw string) bool {
-	ts, rs := strings.Split(template, "/"), strings.Split(raw, "/")
-	if len(ts) != len(rs) {
-		return false
-	}
-	for i, t := range ts {
-		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-			if rs[i] == "" {
-				return false
-			}
-			continue
-		}
-		if t != rs[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// requestOptions: authentication is the auth middleware's business (it answers with Spark
-// codes) and runs first; the validator only confirms credentials are there.
-var requestOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true, SkipSettingDefaults: true}
-
-// checkRequest validates a request against its operation and turns a violation into the
-// Spark error the contract names: 1016 for the user agent header, 1053 for a parameter.
-func (v *validator) checkRequest(ctx context.Context, req *http.Request, m matched) *sparkmock.Error {
-	key := sparkmock.RequestKey(req.Method, req.URL.Path, req.URL.RawQuery, req.Header, v.headersOf[m.route.Operation])
-	if e, ok := v.requests.Get(key); ok {
-		return e
-	}
-	e := v.validateRequest(ctx, req, m)
-	v.requests.Put(key, e, len(key))
-	return e
-}
-
-func (v *validator) validateRequest(ctx context.Context, req *http.Request, m matched) *sparkmock.Error {
-	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{Request: req, Route: m.route, PathParams: m.params, Options: requestOptions})
+// requestError is the Spark error of a request's violation: 1016 for the user agent header,
+// 1053 for a parameter.
+func requestError(in openapicheck.Request, err error) *sparkmock.Error {
 	if err == nil {
 		return nil
 	}
@@ -157,11 +75,11 @@ func (v *validator) validateRequest(ctx context.Context, req *http.Request, m ma
 		if strings.EqualFold(re.Parameter.Name, "X-SparkApi-User-Agent") {
 			return sparkmock.Errorf(sparkmock.CodeUserAgent, "X-SparkApi-User-Agent header is required: name your application, e.g. X-SparkApi-User-Agent: MyCompany-App/1.0")
 		}
-		value := req.URL.Query().Get(re.Parameter.Name)
+		value := in.URL.Query().Get(re.Parameter.Name)
 		if s := re.Parameter.Schema; re.Parameter.In == openapi3.ParameterInQuery && s != nil && s.Value != nil &&
 			s.Value.Type.Is(openapi3.TypeInteger) && s.Value.Min != nil && s.Value.Max != nil {
 			// One message for every integer out of its range, the one openapi.yaml's example shows.
-			return integerRangeError(re.Parameter.Name, int(*s.Value.Min), int(*s.Value.Max), m.route.Path, value)
+			return integerRangeError(re.Parameter.Name, int(*s.Value.Min), int(*s.Value.Max), in.Route.Path, value)
 		}
 		reason := re.Reason
 		var se *openapi3.SchemaError
@@ -185,23 +103,16 @@ func integerRangeError(name string, lo, hi int, path, value string) *sparkmock.E
 	return sparkmock.Errorf(sparkmock.CodeBadParameter, "%s must be an integer from %d to %d on %s, not %q", name, lo, hi, path, value)
 }
 
-var responseOptions = &openapi3filter.Options{IncludeResponseStatus: true}
-
-// checkResponse validates a whole buffered response the slow, general way.
-func (v *validator) checkResponse(ctx context.Context, req *http.Request, m matched, status int, header http.Header, body []byte) error {
-	if m.route == nil {
+// checkResponse validates a whole buffered response (openapicheck: from its caches where it
+// can, with kin-openapi's verdict).
+func (v *validator) checkResponse(ctx context.Context, method string, route *routers.Route, status int, header http.Header, body []byte) error {
+	if route == nil {
 		if status < 400 {
 			return nil // mock-only surface (/healthz, /_mock/…): not part of the contract
 		}
 		return v.checkErrorBody(body)
 	}
-	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: m.route, PathParams: m.params, Options: requestOptions},
-		Status:                 status,
-		Header:                 header,
-		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                responseOptions,
-	})
+	return v.Validate(ctx, openapicheck.Response{Method: method, Route: route, Status: status, Header: header, Body: body}, nil)
 }
 
 func (v *validator) checkErrorBody(body []byte) error {
@@ -230,11 +141,7 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 		}
 		return fmt.Errorf("contact %s (selected) does not match the %s contact schema", r.c.ID, formName[f])
 	}
-	var doc any
-	err := json.Unmarshal(item, &doc)
-	if err == nil {
-		err = v.item[f].VisitJSON(doc)
-	}
+	err := v.page[f].CheckItem(item)
 	verdict := uint32(1)
 	if err != nil {
 		verdict = 2
@@ -250,26 +157,19 @@ func (v *validator) checkItem(r *record, f form, item []byte, sel *selection) er
 	return nil
 }
 
-var formName = [2]string{formOwn: "/export", formAll: "/export/all"}
+var formName = [2]string{formOwn: sparkmock.PathExport, formAll: sparkmock.PathExportAll}
+
+// jsonHeader is the header a page is validated with; read only.
+var jsonHeader = http.Header{"Content-Type": []string{contentTypeJSON}}
 
 // checkSkeleton validates the envelope of a page with its Results emptied, once per distinct
-// skeleton; with every item validated on its own and the item count within maxItems, that
-// is the whole body validated.
-func (v *validator) checkSkeleton(ctx context.Context, req *http.Request, m matched, f form, skeleton []byte, items int) error {
-	if max := v.maxResults[f]; max >= 0 && items > max {
-		return fmt.Errorf("results: %d items, the schema allows at most %d", items, max)
+// skeleton; with every item validated on its own and the item count allowed, that is the
+// whole body validated.
+func (v *validator) checkSkeleton(ctx context.Context, route *routers.Route, f form, skeleton []byte, items int) error {
+	if err := v.page[f].CheckCount(items); err != nil {
+		return err
 	}
-	if ok, seen := v.skeletons[f].GetBytes(skeleton); seen {
-		if ok {
-			return nil
-		}
-		return fmt.Errorf("the envelope does not match openapi.yaml")
-	}
-	h := http.Header{"Content-Type": []string{contentTypeJSON}}
-	own := bytes.Clone(skeleton) // the caller's buffer stays on its stack
-	err := v.checkResponse(ctx, req, m, http.StatusOK, h, own)
-	v.skeletons[f].Put(string(own), err == nil, len(own))
-	return err
+	return v.CheckSkeleton(ctx, route, jsonHeader, skeleton)
 }
 
 // bufferedWriter holds a response until it has been validated.
@@ -307,11 +207,7 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 		return func(c echo.Context) error {
 			req := c.Request()
 			st := stateOf(c)
-			v := full
-			if st.variants != 0 {
-				v = documented // a variant's answers are legal, not the mock's choices
-			}
-			route := v.route(req)
+			route := full.Find(req)
 			st.setRoute(route)
 			res := c.Response()
 			orig := res.Writer
@@ -342,7 +238,13 @@ func validateResponses(full, documented *validator, log *slog.Logger, m *metrics
 			} else {
 				// The verdict is the response's alone: a client that hung up meanwhile cancels
 				// nothing here, so only the mock's own bugs are counted and logged as violations.
-				verr = v.checkResponse(context.WithoutCancel(req.Context()), req, route, status, bw.header, body)
+				v, r := full, route.Route
+				if st.variants != 0 && r != nil {
+					// A variant's answers are legal, not the mock's choices: judged against the
+					// documented view.
+					v, r = documented, documented.Route(r.Method, r.Path)
+				}
+				verr = v.checkResponse(context.WithoutCancel(req.Context()), req.Method, r, status, bw.header, body)
 			}
 			res.Writer = orig
 			if verr != nil {
@@ -393,9 +295,9 @@ func validateRequests(v *validator) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			m, ok := routeOf(c)
 			if !ok {
-				m = v.route(c.Request())
+				m = v.Find(c.Request())
 			}
-			if m.route != nil {
+			if m.Route != nil {
 				if err := v.checkRequest(c.Request().Context(), c.Request(), m); err != nil {
 					return err
 				}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/openapicheck"
 )
 
 // TestCachedRequestVerdictsAreTheFreshOnes: the request-verdict cache answers exactly what
@@ -29,8 +30,9 @@ func TestCachedRequestVerdictsAreTheFreshOnes(t *testing.T) {
 			if ua != "" {
 				req.Header.Set(userAgentHeader, ua)
 			}
-			m := v.route(req)
-			fresh := v.validateRequest(context.Background(), req, m)
+			m := v.Find(req)
+			in := openapicheck.Request{Method: req.Method, URL: req.URL, Header: req.Header, Match: m, HTTP: req}
+			fresh := requestError(in, v.ValidateRequest(context.Background(), in))
 			for i := 0; i < 2; i++ {
 				got := v.checkRequest(context.Background(), req, m)
 				if (got == nil) != (fresh == nil) || got != nil && (got.Code != fresh.Code || got.Message != fresh.Message) {
@@ -60,11 +62,11 @@ func benchPage(b *testing.B) (*Server, *http.Request, []byte) {
 // ValidateResponse decodes the body and walks the schema.
 func BenchmarkFullResponseValidation(b *testing.B) {
 	s, req, body := benchPage(b)
-	m := s.requests.route(req)
+	m := s.requests.Find(req)
 	h := http.Header{"Content-Type": []string{contentTypeJSON}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.requests.checkResponse(context.Background(), req, m, http.StatusOK, h, body); err != nil {
+		if err := s.requests.Full(context.Background(), openapicheck.Response{Method: req.Method, Route: m.Route, Status: http.StatusOK, Header: h, Body: body}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -76,7 +78,7 @@ func BenchmarkPiecewiseResponseValidation(b *testing.B) {
 	s, req, _ := benchPage(b)
 	st := s.world().store
 	list := st.snapshot(s.clock()).ownList(st.byID["20101115092241660520000000"])[:25]
-	m := s.requests.route(req)
+	m := s.requests.Find(req)
 	skeleton := []byte(`{"D":{"Success":true,"ExportTimestamp":"2026-11-28T06:00:00","Results":[]}}`)
 	buf := make([]byte, 0, 16<<10)
 	b.ReportAllocs()
@@ -90,7 +92,7 @@ func BenchmarkPiecewiseResponseValidation(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if err := s.validate.checkSkeleton(context.Background(), req, m, formOwn, skeleton, len(list)); err != nil {
+		if err := s.validate.checkSkeleton(context.Background(), m.Route, formOwn, skeleton, len(list)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package contracttest
+package openapicheck
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/openapi3"
 	sparkmock "github.com/sparkmock/sparkmock"
 )
 
@@ -77,33 +77,38 @@ func pageBodies() []struct{ name, path, body string } {
 	return out
 }
 
-// TestPiecewiseValidationMatchesFull: the cached piecewise validation gives exactly the
-// verdict (and error text) of kin-openapi's full validation, first time and from the cache.
-func TestPiecewiseValidationMatchesFull(t *testing.T) {
-	ctx := context.Background()
-	spec, err := sparkmock.LoadSpec(ctx, nil)
+func loadSpec(t testing.TB) *openapi3.T {
+	t.Helper()
+	spec, err := sparkmock.LoadSpec(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	routes := map[string]*routers.Route{}
-	for path, item := range spec.Paths.Map() {
-		for method, op := range item.Operations() {
-			routes[method+" "+path] = &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op}
-		}
+	return spec
+}
+
+// TestPiecewiseValidationMatchesFull: the cached piecewise validation gives exactly the
+// verdict (and error text) of kin-openapi's full validation, first time and from the cache;
+// and the mock's way through the same pieces (CheckCount, CheckSkeleton, CheckItem on a page
+// it split) passes exactly the pages the full validation passes.
+func TestPiecewiseValidationMatchesFull(t *testing.T) {
+	ctx := context.Background()
+	spec := loadSpec(t)
+	c, err := New(spec, Config{Ignored: []string{"Allow"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	v := newResponseValidator(spec, routes, false)
 	for _, p := range sparkmock.ExportPaths() {
-		if v.pages[routes["GET "+p]] == nil {
+		if c.Page(c.Route("GET", p)) == nil {
 			t.Fatalf("GET %s is not validated piecewise", p)
 		}
 	}
 	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
-	valid := 0
+	valid, split := 0, 0
 	for _, b := range pageBodies() {
-		r := routes["GET "+b.path]
-		want := v.full(ctx, "GET", r, 200, h, []byte(b.body))
+		r := Response{Method: "GET", Route: c.Route("GET", b.path), Status: 200, Header: h, Body: []byte(b.body)}
+		want := c.Full(ctx, r)
 		for round := 1; round <= 2; round++ {
-			got := v.validate(ctx, "GET", r, 200, h, []byte(b.body), nil)
+			got := c.Validate(ctx, r, nil)
 			if (got == nil) != (want == nil) || (got != nil && got.Error() != want.Error()) {
 				t.Errorf("%s %s, round %d: got %v, want %v", b.path, b.name, round, got, want)
 			}
@@ -111,9 +116,48 @@ func TestPiecewiseValidationMatchesFull(t *testing.T) {
 		if want == nil {
 			valid++
 		}
+		if s, ok := SplitPage(r.Body); ok {
+			split++
+			p := c.Page(r.Route)
+			err := p.CheckCount(len(s.Items))
+			if err == nil {
+				err = c.CheckSkeleton(ctx, r.Route, h, s.Skeleton)
+			}
+			for _, it := range s.Items {
+				if err == nil {
+					err = p.CheckItem(it)
+				}
+			}
+			if (err == nil) != (want == nil) {
+				t.Errorf("%s %s: pieces checked one by one say %v, the full validation %v", b.path, b.name, err, want)
+			}
+		}
 	}
-	if valid < 8 {
-		t.Errorf("only %d valid pages: the table does not exercise the fast path", valid)
+	if valid < 8 || split < 20 {
+		t.Errorf("only %d valid pages, %d split: the table does not exercise the fast path", valid, split)
+	}
+}
+
+// TestUniqueItemsIsValidatedWhole: items valid one by one can still break uniqueItems, which
+// only the whole array shows; such a page is never passed piece by piece.
+func TestUniqueItemsIsValidatedWhole(t *testing.T) {
+	ctx := context.Background()
+	spec := loadSpec(t)
+	results := spec.Components.Schemas["ExportEnvelope"].Value.Properties["D"].Value.Properties["Results"].Value
+	results.UniqueItems = true
+	c, err := New(spec, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := c.Route("GET", sparkmock.PathExport)
+	if c.Page(route) != nil {
+		t.Error("a Results with uniqueItems is validated piece by piece")
+	}
+	item := `{"ResourceUri":"/v1/contacts/20120614194913668760000001","Id":"20120614194913668760000001","DisplayName":"P","ModificationTimestamp":"2012-06-14T14:49:13-05:00"}`
+	body := `{"D":{"Success":true,"ExportTimestamp":"2026-06-01T12:30:00","Results":[` + item + "," + item + `]}}`
+	r := Response{Method: "GET", Route: route, Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)}
+	if err := c.Validate(ctx, r, nil); err == nil {
+		t.Fatal("a page with the same contact twice passed under uniqueItems")
 	}
 }
 
@@ -133,7 +177,7 @@ func TestSplitPage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, ok := splitPage([]byte(tc.body))
+			s, ok := SplitPage([]byte(tc.body))
 			if ok != tc.ok {
 				t.Fatalf("got ok %v, want %v", ok, tc.ok)
 			}
@@ -141,14 +185,14 @@ func TestSplitPage(t *testing.T) {
 				return
 			}
 			var items []string
-			for _, it := range s.items {
+			for _, it := range s.Items {
 				items = append(items, string(it))
 			}
-			if string(s.skeleton) != tc.skeleton || strings.Join(items, "|") != strings.Join(tc.items, "|") {
-				t.Errorf("got %s %q, want %s %q", s.skeleton, items, tc.skeleton, tc.items)
+			if string(s.Skeleton) != tc.skeleton || strings.Join(items, "|") != strings.Join(tc.items, "|") {
+				t.Errorf("got %s %q, want %s %q", s.Skeleton, items, tc.skeleton, tc.items)
 			}
-			if !json.Valid(s.skeleton) {
-				t.Errorf("skeleton %s is not JSON", s.skeleton)
+			if !json.Valid(s.Skeleton) {
+				t.Errorf("skeleton %s is not JSON", s.Skeleton)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package contracttest
+package openapicheck
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// FuzzSplitPage checks splitPage, which cuts bytes from untrusted upstreams, against
+// FuzzSplitPage checks SplitPage, which cuts bytes from untrusted upstreams, against
 // encoding/json: when it splits a body, the pieces are valid JSON exactly when the body is
 // (so piecewise validation can never pass a body the full one would refuse), and for a valid
 // body the items are D.Results' elements and the skeleton is the body with Results emptied.
@@ -22,16 +22,16 @@ func FuzzSplitPage(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		s, ok := splitPage(body)
+		s, ok := SplitPage(body)
 		if !ok {
 			return
 		}
-		piecesValid := json.Valid(s.skeleton)
-		for _, it := range s.items {
+		piecesValid := json.Valid(s.Skeleton)
+		for _, it := range s.Items {
 			piecesValid = piecesValid && json.Valid(it)
 		}
 		if piecesValid != json.Valid(body) {
-			t.Fatalf("body valid %v, pieces valid %v: %q → skeleton %q, items %q", json.Valid(body), piecesValid, body, s.skeleton, s.items)
+			t.Fatalf("body valid %v, pieces valid %v: %q → skeleton %q, items %q", json.Valid(body), piecesValid, body, s.Skeleton, s.Items)
 		}
 		if !piecesValid {
 			return
@@ -42,22 +42,22 @@ func FuzzSplitPage(f *testing.F) {
 		}
 		d, _ := whole["D"].(map[string]any)
 		results, isList := d["Results"].([]any)
-		if !isList || len(results) != len(s.items) {
-			t.Fatalf("%q: D.Results is %v, split into %d items", body, d["Results"], len(s.items))
+		if !isList || len(results) != len(s.Items) {
+			t.Fatalf("%q: D.Results is %v, split into %d items", body, d["Results"], len(s.Items))
 		}
-		for i, it := range s.items {
+		for i, it := range s.Items {
 			var v any
 			if err := decodeNumbers(it, &v); err != nil || !reflect.DeepEqual(v, results[i]) {
 				t.Fatalf("%q: item %d is %q (%v), D.Results[%d] is %v", body, i, it, err, i, results[i])
 			}
 		}
 		var skel map[string]any
-		if err := decodeNumbers(s.skeleton, &skel); err != nil {
-			t.Fatalf("skeleton %q: %v", s.skeleton, err)
+		if err := decodeNumbers(s.Skeleton, &skel); err != nil {
+			t.Fatalf("skeleton %q: %v", s.Skeleton, err)
 		}
 		d["Results"] = []any{}
 		if !reflect.DeepEqual(skel, whole) {
-			t.Fatalf("%q: skeleton %q is not the body with Results emptied", body, s.skeleton)
+			t.Fatalf("%q: skeleton %q is not the body with Results emptied", body, s.Skeleton)
 		}
 	})
 }
