@@ -15,6 +15,10 @@ import (
 // pageBuffers recycles the buffers pages are rendered into.
 var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
+// pageEntries recycles the scratch a page's entries are put in order in (orderPageIn): as
+// many as the largest first page.
+var pageEntries = sync.Pool{New: func() any { e := make([]entry, 0, 128); return &e }}
+
 // handleExport serves /contacts/export (all false) and /contacts/export/all (all true).
 func handleExport(s *Server, all bool) echo.HandlerFunc {
 	f, path := formOwn, sparkmock.PathExport
@@ -69,7 +73,9 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		var page []entry
 		if q.pagination != paginationCount && offset < total && q.limit > 0 {
 			// Only the page and what precedes it are ever put in order.
-			window := w.store.orderPage(tl, list, order, offset+q.limit)
+			scratch := pageEntries.Get().(*[]entry)
+			defer pageEntries.Put(scratch) // the page is written before the handler returns
+			window := w.store.orderPageIn(*scratch, tl, list, order, offset+q.limit)
 			page = window[offset:]
 		}
 

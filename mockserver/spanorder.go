@@ -49,12 +49,18 @@ const (
 // orderPage returns the first need entries of list, a subset of tl.list, in the order keys
 // ask for: from a sorted run when one is ready, by orderWindow otherwise.
 func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
+	return s.orderPageIn(nil, tl, list, keys, need)
+}
+
+// orderPageIn is orderPage that may build the page in scratch's memory (the caller's, reused
+// from request to request) instead of allocating it.
+func (s *store) orderPageIn(scratch []entry, tl *timedList, list []entry, keys []sortKey, need int) []entry {
 	need = min(need, len(list))
 	if isIDOrder(keys) && need > 0 {
 		// The whole list, or a long run of it, is read from the list's Id order; a short run
 		// is sorted like any other order (a sorted run once it is long enough).
 		if lo, ok := spanOf(tl.list, list); ok && len(list)*16 >= len(tl.list) {
-			return idWalk(tl, lo, lo+len(list), need)
+			return idWalk(scratch, tl, lo, lo+len(list), need)
 		}
 	}
 	if need <= 0 || len(list) < s.minSortedSpan || isListOrder(keys) || isNewestFirst(keys) {
@@ -94,8 +100,11 @@ func spanOf(full, part []entry) (int, bool) {
 
 // idWalk returns the first need entries of the run [lo, hi) of tl.list in Id order, walking
 // the list's Id order.
-func idWalk(tl *timedList, lo, hi, need int) []entry {
-	out := make([]entry, 0, need)
+func idWalk(scratch []entry, tl *timedList, lo, hi, need int) []entry {
+	out := scratch[:0]
+	if cap(out) < need {
+		out = make([]entry, 0, need)
+	}
 	for _, p := range tl.byID {
 		if int(p) >= lo && int(p) < hi {
 			out = append(out, tl.list[p])
