@@ -97,6 +97,7 @@ type Server struct {
 	given    Config // cfg as New got it, before defaults
 	log      *slog.Logger
 	echo     *echo.Echo
+	serve    echo.HandlerFunc // the routing inside every request's middleware (routes)
 	fields   *fieldSet
 	validate *validator // nil when response validation is off
 	// validateDoc validates the answers of a request with variants: against the documented
@@ -241,7 +242,15 @@ func New(cfg Config) (*Server, error) {
 }
 
 // ServeHTTP serves one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// What Echo's ServeHTTP does, with the middleware composed once (routes).
+	c := s.echo.AcquireContext()
+	c.Reset(r, w)
+	if err := s.serve(c); err != nil {
+		s.echo.HTTPErrorHandler(err, c)
+	}
+	s.echo.ReleaseContext(c)
+}
 
 func (s *Server) world() *world { return s.data.Load() }
 
