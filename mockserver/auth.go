@@ -11,12 +11,20 @@ import (
 
 const userAgentHeader = "X-SparkApi-User-Agent"
 
+// userAgentKey is userAgentHeader as http.Header keys it: read without canonicalizing (and
+// allocating) the name on every request.
+var userAgentKey = http.CanonicalHeaderKey(userAgentHeader)
+
 // requireUserAgent answers 400/1016 when X-SparkApi-User-Agent is missing. It runs before
 // authentication ([choice]: the header is checked on every request, whoever sends it).
 func requireUserAgent() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if strings.TrimSpace(c.Request().Header.Get(userAgentHeader)) == "" {
+			ua := ""
+			if vs := c.Request().Header[userAgentKey]; len(vs) > 0 {
+				ua = vs[0] // what Header.Get gives
+			}
+			if strings.TrimSpace(ua) == "" {
 				return sparkmock.Errorf(sparkmock.CodeUserAgent,
 					"X-SparkApi-User-Agent header is required: name your application, e.g. X-SparkApi-User-Agent: MyCompany-App/1.0")
 			}

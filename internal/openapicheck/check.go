@@ -148,15 +148,15 @@ func routesTo(template, raw string) bool {
 }
 
 // headerParameters maps every operation of doc to the header parameters it declares, its
-// path's and its own. With the method, the path and the query they are all a request's
-// validation against doc depends on (see requestKey).
+// path's and its own, canonical (as http.Header keys them). With the method, the path and the
+// query they are all a request's validation against doc depends on (see requestKey).
 func headerParameters(doc *openapi3.T) map[*openapi3.Operation][]string {
 	out := map[*openapi3.Operation][]string{}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			for _, p := range append(item.Parameters, op.Parameters...) {
 				if p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
-					out[op] = append(out[op], p.Value.Name)
+					out[op] = append(out[op], http.CanonicalHeaderKey(p.Value.Name))
 				}
 			}
 		}
@@ -164,23 +164,23 @@ func headerParameters(doc *openapi3.T) map[*openapi3.Operation][]string {
 	return out
 }
 
-// requestKey is what a request's verdict against openapi.yaml depends on, as a cache key: the
-// method, the path, the raw query, and the values of the declared header parameters.
-func requestKey(method, path, rawQuery string, h http.Header, declared []string) string {
-	var b strings.Builder
-	b.WriteString(method)
-	b.WriteByte(' ')
-	b.WriteString(path)
-	b.WriteByte('?')
-	b.WriteString(rawQuery)
+// requestKey appends what a request's verdict against openapi.yaml depends on, as a cache
+// key: the method, the path, the raw query, and the values of the declared header parameters
+// (canonical names).
+func requestKey(dst []byte, method, path, rawQuery string, h http.Header, declared []string) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, ' ')
+	dst = append(dst, path...)
+	dst = append(dst, '?')
+	dst = append(dst, rawQuery...)
 	for _, name := range declared {
-		for _, v := range h.Values(name) {
-			b.WriteByte(0)
-			b.WriteString(v)
+		for _, v := range h[name] {
+			dst = append(dst, 0)
+			dst = append(dst, v...)
 		}
-		b.WriteByte(1)
+		dst = append(dst, 1)
 	}
-	return b.String()
+	return dst
 }
 
 // Request is a request to validate: its method, URL and headers, and the operation it
@@ -204,8 +204,8 @@ func (c *Checker) ValidateRequest(ctx context.Context, in Request) error {
 			return err
 		}
 		for _, h := range c.headersOf[in.Route.Operation] {
-			if vals := in.Header.Values(h); len(vals) > 0 {
-				req.Header[http.CanonicalHeaderKey(h)] = vals
+			if vals := in.Header[h]; len(vals) > 0 {
+				req.Header[h] = vals
 			}
 		}
 	}
@@ -232,12 +232,13 @@ func NewVerdicts[V any](c *Checker, judge func(in Request, err error) V) *Verdic
 
 // Of returns the verdict on a request.
 func (v *Verdicts[V]) Of(ctx context.Context, in Request) V {
-	key := requestKey(in.Method, in.URL.Path, in.URL.RawQuery, in.Header, v.c.headersOf[in.Route.Operation])
-	if verdict, ok := v.m.Get(key); ok {
+	var buf [512]byte
+	key := requestKey(buf[:0], in.Method, in.URL.Path, in.URL.RawQuery, in.Header, v.c.headersOf[in.Route.Operation])
+	if verdict, ok := v.m.GetBytes(key); ok {
 		return verdict
 	}
 	verdict := v.judge(in, v.c.ValidateRequest(ctx, in))
-	v.m.Put(key, verdict, len(key))
+	v.m.Put(string(key), verdict, len(key))
 	return verdict
 }
 
