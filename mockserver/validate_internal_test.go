@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/internal/openapicheck"
 )
@@ -124,5 +126,22 @@ func TestProjectionVerdictsAreKeptByContentNotAddress(t *testing.T) {
 	r.valid[formAll].Store(0)
 	if err := v.checkItem(r, formOwn, r.appendTo(nil, formOwn, nil, sel), sel); err == nil {
 		t.Fatal("a contact whose Birthday breaks the schema passed: it inherited the verdict of the record that lived at its address")
+	}
+}
+
+// TestUnsplittablePageSpecIsRefused: the mock validates every page it writes piece by piece,
+// which uniqueItems on Results would make unsound (items valid one by one can repeat); such a
+// spec is refused at start, by openapicheck's one guard.
+func TestUnsplittablePageSpecIsRefused(t *testing.T) {
+	doc, err := sparkmock.LoadSpec(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newValidator(doc); err != nil {
+		t.Fatalf("the spec as it is: %v", err)
+	}
+	doc.Components.Schemas["ExportAllEnvelope"].Value.Properties["D"].Value.Properties["Results"].Value.UniqueItems = true
+	if _, err := newValidator(doc); err == nil || !strings.Contains(err.Error(), sparkmock.PathExportAll) {
+		t.Fatalf("a Results with uniqueItems: got %v, want /export/all refused", err)
 	}
 }
