@@ -5,56 +5,24 @@ import (
 	"slices"
 )
 
-// stringField returns a string member of a record and whether the contact has it.
+// stringField returns a string (or date) member of a record and whether the contact has it.
 func (r *record) stringField(f int) (string, bool) {
-	c := &r.c
-	var s string
-	switch f {
-	case fID:
-		s = c.ID
-	case fOwnerID:
-		s = c.OwnerID
-	case fDisplayName:
-		s = c.DisplayName
-	case fGivenName:
-		s = c.GivenName
-	case fMiddleName:
-		s = c.MiddleName
-	case fFamilyName:
-		s = c.FamilyName
-	case fPrimaryEmail:
-		s = c.PrimaryEmail
-	case fSecondaryEmail:
-		s = c.SecondaryEmail
-	case fPrimaryPhoneNumber:
-		s = c.PrimaryPhoneNumber
-	case fMobilePhoneNumber:
-		s = c.MobilePhoneNumber
-	case fCompany:
-		s = c.Company
-	case fHomeStreetAddress:
-		s = c.HomeStreetAddress
-	case fHomeLocality:
-		s = c.HomeLocality
-	case fHomeRegion:
-		s = c.HomeRegion
-	case fHomePostalCode:
-		s = c.HomePostalCode
-	case fBirthday:
-		s = c.Birthday
+	if get := contactFields[f].str; get != nil {
+		s := *get(&r.c)
+		return s, s != ""
 	}
-	return s, s != ""
+	return "", false
 }
 
 // defaultOrder is the order of an export without _orderby ([choice]: the documentation names
 // none): Id ascending. Ids begin with the creation time, so a new contact comes last and a
 // modification never moves one: a client reading a full export page by page (by offset)
 // while contacts change loses none. A request may be given another default (requestState.order).
-var defaultOrder = []sortKey{{field: fID, name: "Id"}}
+var defaultOrder = []sortKey{keyOn(fID)}
 
 // modificationOrder is ModificationTimestamp then Id ascending: the order of a timed list, and
 // the mock's default order before Id (a variant may restore it).
-var modificationOrder = []sortKey{{field: fModificationTimestamp, name: "ModificationTimestamp"}, {field: fID, name: "Id"}}
+var modificationOrder = []sortKey{keyOn(fModificationTimestamp), keyOn(fID)}
 
 // isIDOrder says whether keys ask for Id ascending.
 func isIDOrder(keys []sortKey) bool {
@@ -110,7 +78,7 @@ func newestFirst(list []entry, need int) []entry {
 // generating records.
 func entryOnly(keys []sortKey) bool {
 	for _, k := range keys {
-		if k.field != fModificationTimestamp && k.field != fID && k.field != fOwnerID {
+		if !entryField(k.field) {
 			return false
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	sparkmock "github.com/sparkmock/sparkmock"
 )
 
 // A sort of a whole set (a sorted run, or a deep page selected by orderWindow) holds the values
@@ -24,11 +26,11 @@ type sortValue struct {
 
 // recordKey says whether a key compares a record's field rather than what entries carry.
 func recordKey(f int) bool {
-	return f != fModificationTimestamp && f != fID && f != fOwnerID && f != -1
+	return f != -1 && !entryField(f)
 }
 
 func valueOf(r *record, f int) sortValue {
-	if f == fVowEnabled {
+	if contactFields[f].kind == sparkmock.KindBoolean {
 		return sortValue{has: r.c.HasVowEnabled, b: r.c.VowEnabled}
 	}
 	s, ok := r.stringField(f)
@@ -39,7 +41,7 @@ func valueOf(r *record, f int) sortValue {
 func compareValues(f int, a, b sortValue) int {
 	c := compareOptional(a.has, b.has)
 	if c == 2 {
-		if f == fVowEnabled {
+		if contactFields[f].kind == sparkmock.KindBoolean {
 			return compareBool(a.b, b.b)
 		}
 		return strings.Compare(a.s, b.s)
