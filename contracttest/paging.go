@@ -346,7 +346,7 @@ func checkArithmetic(s *run, v *verdict) {
 		// And a page size that divides TotalRows, on its last page: TotalPages is exactly
 		// TotalRows/PageSize there, where off-by-one arithmetic shows.
 		div := divisorLimit(total, s.cfg.limits.of(p).MaxLimit, s.cfg.limits.list)
-		for _, probe := range []struct{ limit, page int }{{7, page}, {div, max(1, min(total/div, 100000))}} {
+		for _, probe := range []struct{ limit, page int }{{7, page}, {div, max(1, min(total/div, s.cfg.limits.of(p).MaxPage))}} {
 			what := fmt.Sprintf("_limit=%d&_page=%d", probe.limit, probe.page)
 			x, err := s.get(p, q("_limit", strconv.Itoa(probe.limit), "_page", strconv.Itoa(probe.page), "_pagination", "1")...)
 			if err != nil {
