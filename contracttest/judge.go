@@ -219,19 +219,10 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	if route != nil && documented(route, x.status) {
 		if ok, _ := isJSON(x.header.Get("Content-Type")); ok && out.NotJSON == "" {
 			r.as(idConformanceSchema)
-			if err := j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split); err != nil {
-				part, msg := describeSchemaError(x, err)
-				r.fail(x, part, "%s", msg)
-			} else {
-				r.ok()
+			if judgeSchema(r, x, j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split)) {
 				r.as(idConformanceSchemaChoices)
 				if full := j.fullRoutes[in.Method+" "+route.Path]; j.full != nil && full != nil {
-					if err := j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil); err != nil {
-						part, msg := describeSchemaError(x, err)
-						r.fail(x, part, "%s", msg)
-					} else {
-						r.ok()
-					}
+					judgeSchema(r, x, j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil))
 				}
 			}
 		}
