@@ -86,13 +86,10 @@ func ExchangeChecks() []CheckInfo {
 
 // NewJudge builds a Judge: the spec loaded and checked, routes and caches made once.
 func NewJudge(ctx context.Context, cfg JudgeConfig) (*Judge, error) {
-	j := &Judge{strict: cfg.Strict, loc: cfg.Location, spec: cfg.Spec, sources: map[string]Source{}}
-	if j.loc == nil {
-		loc, err := time.LoadLocation(sparkmock.DefaultZone)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: time zone %s: %w", sparkmock.DefaultZone, err)
-		}
-		j.loc = loc
+	j := &Judge{strict: cfg.Strict, spec: cfg.Spec, sources: map[string]Source{}}
+	var err error
+	if j.loc, err = sparkmock.LocationOrDefault(cfg.Location); err != nil {
+		return nil, fmt.Errorf("contracttest: %w", err)
 	}
 	if j.spec == nil {
 		doc, err := sparkmock.LoadSpec(ctx, nil)
@@ -101,7 +98,6 @@ func NewJudge(ctx context.Context, cfg JudgeConfig) (*Judge, error) {
 		}
 		j.spec = doc
 	}
-	var err error
 	if j.limits, err = limitsOf(j.spec); err != nil {
 		return nil, fmt.Errorf("contracttest: %w", err)
 	}

@@ -134,13 +134,11 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Tree = tree
 	}
-	if cfg.Location == nil {
-		loc, err := time.LoadLocation(sparkmock.DefaultZone)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: time zone %s: %w", sparkmock.DefaultZone, err)
-		}
-		cfg.Location = loc
+	loc, err := sparkmock.LocationOrDefault(cfg.Location)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
 	}
+	cfg.Location = loc
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
