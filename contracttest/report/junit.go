@@ -126,15 +126,8 @@ func evidenceText(res contracttest.Result) string {
 	var b strings.Builder
 	for _, e := range res.Evidence {
 		fmt.Fprintf(&b, "%s\n", e.Message)
-		if e.Request != "" {
-			fmt.Fprintf(&b, "  %s", e.Request)
-			if e.Credentials != "" {
-				fmt.Fprintf(&b, " (%s)", e.Credentials)
-			}
-			if e.Status != 0 {
-				fmt.Fprintf(&b, " → %d", e.Status)
-			}
-			b.WriteString("\n")
+		if x := e.Exchange(); x != "" {
+			fmt.Fprintf(&b, "  %s\n", x)
 		}
 		if e.Curl != "" {
 			fmt.Fprintf(&b, "  %s\n", e.Curl)
