@@ -266,13 +266,8 @@ func checkConfig(ctx context.Context, target Target, cfg Config) (*config, error
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.spec = cfg.Spec
-	if c.spec == nil {
-		doc, err := sparkmock.LoadSpec(ctx, nil)
-		if err != nil {
-			bad("embedded spec: %v", err)
-		}
-		c.spec = doc
+	if c.spec, err = sparkmock.SpecOrDefault(ctx, cfg.Spec); err != nil {
+		bad("embedded spec: %v", err)
 	}
 	if c.spec != nil {
 		l, err := limitsOf(c.spec)

@@ -86,17 +86,13 @@ func ExchangeChecks() []CheckInfo {
 
 // NewJudge builds a Judge: the spec loaded and checked, routes and caches made once.
 func NewJudge(ctx context.Context, cfg JudgeConfig) (*Judge, error) {
-	j := &Judge{strict: cfg.Strict, spec: cfg.Spec, sources: map[string]Source{}}
+	j := &Judge{strict: cfg.Strict, sources: map[string]Source{}}
 	var err error
 	if j.loc, err = sparkmock.LocationOrDefault(cfg.Location); err != nil {
 		return nil, fmt.Errorf("contracttest: %w", err)
 	}
-	if j.spec == nil {
-		doc, err := sparkmock.LoadSpec(ctx, nil)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: embedded spec: %w", err)
-		}
-		j.spec = doc
+	if j.spec, err = sparkmock.SpecOrDefault(ctx, cfg.Spec); err != nil {
+		return nil, fmt.Errorf("contracttest: embedded spec: %w", err)
 	}
 	if j.limits, err = limitsOf(j.spec); err != nil {
 		return nil, fmt.Errorf("contracttest: %w", err)

@@ -145,12 +145,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.Spec == nil {
-		doc, err := sparkmock.LoadSpec(context.Background(), nil)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		cfg.Spec = doc
+	if cfg.Spec, err = sparkmock.SpecOrDefault(context.Background(), cfg.Spec); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	specFields, err := sparkmock.ContactFields(cfg.Spec)
 	if err != nil {
