@@ -134,25 +134,19 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Tree = tree
 	}
-	if cfg.Location == nil {
-		loc, err := time.LoadLocation(sparkmock.DefaultZone)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: time zone %s: %w", sparkmock.DefaultZone, err)
-		}
-		cfg.Location = loc
+	loc, err := sparkmock.LocationOrDefault(cfg.Location)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
 	}
+	cfg.Location = loc
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.Spec == nil {
-		doc, err := sparkmock.LoadSpec(context.Background(), nil)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		cfg.Spec = doc
+	if cfg.Spec, err = sparkmock.SpecOrDefault(context.Background(), cfg.Spec); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	specFields, err := sparkmock.ContactFields(cfg.Spec)
 	if err != nil {
