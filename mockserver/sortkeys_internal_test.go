@@ -1,0 +1,94 @@
+package mockserver
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sparkmock/sparkmock/fixtures"
+)
+
+// sortTree has enough contacts for names to tie on their first bytes and to repeat, and pinned
+// contacts whose names end just around a word's length (sortkeys.go).
+func sortTree(t *testing.T) *fixtures.Tree {
+	t.Helper()
+	var y strings.Builder
+	y.WriteString("epoch: 2010-01-01T00:00:00Z\nasOf: 2026-01-01T00:00:00Z\naccounts:\n")
+	y.WriteString(`  - {id: "10000000000000000000000001", name: Office, type: Mls, contacts: 0}` + "\n")
+	for i := range 8 {
+		fmt.Fprintf(&y, "  - {id: \"1%025d\", name: Agent %d, type: Member, parent: \"10000000000000000000000001\", contacts: 1500}\n", i+2, i)
+	}
+	y.WriteString("contacts:\n")
+	for i, name := range []string{"Michael", "Michaels", "Michael", "Michael A", "Michae", "Michaela Zed", "A", "Michael Aaron"} {
+		fmt.Fprintf(&y, "  - {account: \"10000000000000000000000002\", Id: \"2025123119450%d123456000001\", DisplayName: %q, FamilyName: %q, ModificationTimestamp: 2025-12-31T13:45:0%d-06:00}\n", i, name, name, i)
+	}
+	tree, err := fixtures.Parse("sort.yaml", []byte(y.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+// TestSortByWordsIsTheOrderOfRecords: sorting by words (and the full values where they tie),
+// and the heap's selection by values, give the order compareEntries gives on whole records,
+// for every kind of key, ascending and descending, names and other fields.
+func TestSortByWordsIsTheOrderOfRecords(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Tree = sortTree(t)
+	ref, err := New(cfg) // generates every record, for the reference order
+	if err != nil {
+		t.Fatal(err)
+	}
+	rst := ref.world().store
+	at := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	rlist := rst.snapshot(at).allList(0)
+	orders := []string{"DisplayName", "-DisplayName", "FamilyName,-ModificationTimestamp", "GivenName,MiddleName,-Id",
+		"-VowEnabled,HomeRegion", "Company", "PrimaryEmail", "-HomeStreetAddress", "Birthday,DisplayName", "OwnerId,DisplayName"}
+	tiedRuns := 0
+	for _, o := range orders {
+		s, err := New(cfg) // a fresh store for each order: no record kept from another sort
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := s.world().store
+		list := st.snapshot(at).allList(0)
+		keys, err := parseOrder(o, s.fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Clone(rlist)
+		slices.SortFunc(want, func(a, b entry) int {
+			return rst.compareEntries(keys, a, b, rst.record(a), rst.record(b))
+		})
+		pos := st.sortPositions(list, keys)
+		got := make([]entry, len(pos))
+		for i, p := range pos {
+			got[i] = list[p]
+		}
+		if !slices.Equal(got, want) {
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%s: position %d is %s, records say %s", o, i, got[i].id, want[i].id)
+				}
+			}
+		}
+		for _, need := range []int{1, 25, 100} { // the heap's path
+			if w := st.orderWindow(list, keys, need); !slices.Equal(w, want[:need]) {
+				t.Fatalf("%s: the heap's window of %d differs from the records' order", o, need)
+			}
+		}
+		if k := keys[0]; recordKey(k.field) && k.field != fVowEnabled {
+			for i := 1; i < len(want); i++ {
+				a, b := valueOf(rst.record(want[i-1]), k.field), valueOf(rst.record(want[i]), k.field)
+				if len(a.s) > wordBytes && len(b.s) > wordBytes && a.s[:wordBytes] == b.s[:wordBytes] {
+					tiedRuns++
+				}
+			}
+		}
+	}
+	if tiedRuns == 0 {
+		t.Fatal("no two neighbours tied on a word: the full values were never read again")
+	}
+}
