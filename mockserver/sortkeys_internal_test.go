@@ -92,3 +92,32 @@ func TestSortByWordsIsTheOrderOfRecords(t *testing.T) {
 		t.Fatal("no two neighbours tied on a word: the full values were never read again")
 	}
 }
+
+// TestOrderRangeIsTheWindowsTail: a page read on its own (orderRange: from a sorted run, from
+// the Id order, or selected) is the tail of the window that ends with it, deep pages included.
+func TestOrderRangeIsTheWindowsTail(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.world().store
+	st.minSortedSpan = 1
+	tl := st.snapshot(time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)).allTimed(0)
+	n := len(tl.list)
+	for _, o := range []string{"DisplayName", "-FamilyName,Id", "Id", "-ModificationTimestamp"} {
+		keys := keysOf(t, s, o)
+		for _, r := range [][2]int{{0, n}, {n / 3, n}} {
+			run := tl.list[r[0]:r[1]]
+			for pass := range 2 { // by selection, then from the sorted run
+				for _, sk := range [][2]int{{0, 25}, {25, 50}, {len(run) - 30, len(run)}, {len(run) - 5, len(run) + 20}, {len(run) / 2, len(run)/2 + 1}} {
+					got := st.orderRange(tl, run, keys, sk[0], sk[1])
+					want := st.orderWindow(run, keys, sk[1])[min(sk[0], len(run)):]
+					if !slices.Equal(got, want) {
+						t.Fatalf("%s %v pass %d, entries %d to %d: %d entries, not the window's tail of %d", o, r, pass, sk[0], sk[1], len(got), len(want))
+					}
+				}
+				st.sorts.Wait()
+			}
+		}
+	}
+}
