@@ -333,6 +333,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	} else {
 		srv.Warm(time.Now())
 	}
+	// [choice] A soft memory limit from the index just built and -cache-mb (MemoryLimit),
+	// unless GOMEMLIMIT is set: GOMEMLIMIT=off for none.
+	softMemoryLimit(srv.MemoryLimit())
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
