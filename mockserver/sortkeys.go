@@ -61,7 +61,7 @@ func (s *store) keyValues(e entry, keys []sortKey, names bool, dst []sortValue) 
 	var r *record
 	if names && e.index >= 0 {
 		b := s.books[e.book]
-		r = b.slotsUpTo(int(e.index) + 1)[e.index].rec.Load()
+		r = b.slotsUpTo(int(e.index) + 1).slot(int(e.index)).rec.Load()
 		if r == nil {
 			// The names are the same at every version; the record is a view for stringField.
 			r = &record{c: b.book.Names(int(e.index))}
