@@ -96,13 +96,7 @@ func TestSortByWordsIsTheOrderOfRecords(t *testing.T) {
 // TestOrderRangeIsTheWindowsTail: a page read on its own (orderRange: from a sorted run, from
 // the Id order, or selected) is the tail of the window that ends with it, deep pages included.
 func TestOrderRangeIsTheWindowsTail(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := s.world().store
-	st.minSortedSpan = 1
-	tl := st.snapshot(time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)).allTimed(0)
+	s, st, tl := sortEveryRun(t)
 	n := len(tl.list)
 	for _, o := range []string{"DisplayName", "-FamilyName,Id", "Id", "-ModificationTimestamp"} {
 		keys := keysOf(t, s, o)
@@ -120,4 +114,17 @@ func TestOrderRangeIsTheWindowsTail(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sortEveryRun returns a server on the default data whose store sorts every run asked for
+// (minSortedSpan 1), and the /export/all list of its first account.
+func sortEveryRun(t *testing.T) (*Server, *store, *timedList) {
+	t.Helper()
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.world().store
+	st.minSortedSpan = 1
+	return s, st, st.snapshot(time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)).allTimed(0)
 }
