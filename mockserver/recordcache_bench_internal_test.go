@@ -58,9 +58,9 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 				srv.Warm(now)
 				index := heapMB()
 				// The soft memory limit the binary sets (cmd/mockserver), unless GOMEMLIMIT is set.
-				if limit := srv.MemoryLimit(); limit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-					defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
-					b.ReportMetric(float64(limit)/(1<<20), "mem-limit-MB")
+				if os.Getenv("GOMEMLIMIT") == "" {
+					defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+					srv.ManageMemoryLimit(func(limit int64) { debug.SetMemoryLimit(limit) })
 				}
 				debug.FreeOSMemory()
 				rssIndex := procStatusMB("VmRSS")
@@ -83,6 +83,9 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 					get(1 + k*(pages-1)/19)
 				}
 				walk := time.Since(start)
+				if limit := srv.MemoryLimit(); limit > 0 {
+					b.ReportMetric(float64(limit)/(1<<20), "mem-limit-MB") // as the walk left it
+				}
 				after := heapMB()
 				b.ReportMetric(walk.Seconds(), "walk-s")
 				b.ReportMetric(index, "index-MB")

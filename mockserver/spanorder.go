@@ -22,8 +22,36 @@ import (
 
 // spanOrders holds the sorted runs of one timed list.
 type spanOrders struct {
-	mu sync.Mutex
-	m  map[spanKey]*spanOrder
+	mu   sync.Mutex
+	m    map[spanKey]*spanOrder
+	kept bool // the list is kept by a cache: a run made ready is counted in the index
+}
+
+// held sets kept and returns the bytes of the runs ready.
+func (o *spanOrders) held(kept bool) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.kept = kept
+	var n int64
+	for _, so := range o.m {
+		if so.ready.Load() {
+			n += int64(cap(so.pos)) * 4
+		}
+	}
+	return n
+}
+
+// publish makes a run ready, and returns the bytes to count in the index (none while the list
+// is not kept: they are counted when it is).
+func (o *spanOrders) publish(so *spanOrder, pos []int32, keys []sortKey) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	so.pos, so.keys = pos, keys
+	so.ready.Store(true) // publishes pos: readers load ready first
+	if !o.kept {
+		return 0
+	}
+	return int64(cap(pos)) * 4
 }
 
 // spanKey names a run [lo, hi) of a timed list and the order asked for.
@@ -173,8 +201,7 @@ func (s *store) sortSpan(tl *timedList, key spanKey, keys []sortKey, so *spanOrd
 		for i := range pos {
 			pos[i] += int32(key.lo)
 		}
-		so.pos, so.keys = pos, keys
-		so.ready.Store(true) // publishes pos: readers load ready first
+		s.countIndex(tl.orders.publish(so, pos, keys))
 	}()
 }
 
@@ -235,8 +262,7 @@ func (s *store) carryOrders(prev, tl *timedList, kept []int32, n int) {
 		pos = append(pos, old[from:]...)
 		key := spanKey{order: r.key.order, lo: lo, hi: len(tl.list)}
 		if so, fresh := tl.orders.lookup(key); fresh {
-			so.pos, so.keys = pos, keys
-			so.ready.Store(true)
+			s.countIndex(tl.orders.publish(so, pos, keys))
 		}
 	}
 }

@@ -41,6 +41,10 @@ type store struct {
 	ahead         sync.WaitGroup
 
 	budget *recordBudget // bounds the records kept in slots; nil: no bound (recordcache.go)
+	// index counts the bytes of the lists kept (with their sorted runs) and of the slot
+	// tables; meter, when not nil, is the server's count the memory limit follows (memlimit.go).
+	index atomic.Int64
+	meter *indexMeter
 	// tooMany is the first unix second at which the books hold more contacts than
 	// -max-contacts; math.MaxInt64 without a maximum (maxcontacts.go).
 	tooMany int64
@@ -56,8 +60,9 @@ type bookCache struct {
 
 	mu    sync.Mutex
 	slots atomic.Pointer[slotTable]
-	own   listCache // its own contacts
-	all   listCache // its own and every controlled account's
+	count func(bytes int64) // the store's index count
+	own   listCache         // its own contacts
+	all   listCache         // its own and every controlled account's
 }
 
 // slot holds one contact's latest record.
@@ -107,6 +112,7 @@ func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, v *validator)
 	for i, a := range tree.Accounts {
 		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID, pinned: pinned[a.ID]}
 		bc.slots.Store(&slotTable{})
+		bc.count = s.countIndex
 		s.books = append(s.books, bc)
 		s.byID[a.ID] = i
 		s.bySuffix[bc.book.Suffix()] = i
@@ -150,6 +156,7 @@ func (b *bookCache) slotsUpTo(n int) *slotTable {
 	for len(grown.chunks)*slotChunkLen < n {
 		grown.chunks = append(grown.chunks, new(slotChunk))
 	}
+	b.count(int64(len(grown.chunks)-len(cur.chunks)) * int64(unsafe.Sizeof(slotChunk{})))
 	for i := cur.n; i < n; i++ {
 		at := i % slotChunkLen * idLen
 		if id := b.book.AppendID(grown.chunks[i/slotChunkLen].ids[at:at:at+idLen], i); len(id) != idLen {
@@ -251,7 +258,7 @@ const maxListsPerAccount = 4
 // build is given the latest list that ended at or before t, if one is kept, to advance from.
 // A build holds only the builders' lock: requests served by a list already kept never wait
 // for it (a list built ahead on the real clock takes a pass over a million contacts).
-func (lc *listCache) get(t int64, build func(prev *timedList) *timedList) *timedList {
+func (lc *listCache) get(s *store, t int64, build func(prev *timedList) *timedList) *timedList {
 	if tl := lc.find(t, true); tl != nil {
 		return tl
 	}
@@ -273,10 +280,30 @@ func (lc *listCache) get(t int64, build func(prev *timedList) *timedList) *timed
 	defer lc.mu.Unlock()
 	if len(lc.lists) < maxListsPerAccount {
 		lc.lists = append(lc.lists, nil)
+	} else {
+		s.countIndex(-lc.lists[len(lc.lists)-1].held(false))
 	}
 	copy(lc.lists[1:], lc.lists[:len(lc.lists)-1])
 	lc.lists[0] = tl
+	s.countIndex(tl.held(true))
 	return tl
+}
+
+// held marks the list kept by a cache or let go, and returns the bytes it holds: its
+// arrays and its sorted runs ready so far (runs made while it is kept are counted then).
+func (tl *timedList) held(kept bool) int64 {
+	return int64(cap(tl.list))*int64(unsafe.Sizeof(entry{})) + int64(cap(tl.next))*8 + int64(cap(tl.byID))*4 + tl.orders.held(kept)
+}
+
+// countIndex adds to the store's index count, and to the server's.
+func (s *store) countIndex(bytes int64) {
+	if bytes == 0 {
+		return
+	}
+	s.index.Add(bytes)
+	if s.meter != nil {
+		s.meter.add(bytes)
+	}
 }
 
 func (lc *listCache) find(t int64, lock bool) *timedList {
@@ -314,7 +341,7 @@ func (sn snapshot) cachedAhead(cached func(snapshot, int) *timedList, ord int) *
 func (sn snapshot) ownCached(ord int) *timedList {
 	b := sn.store.books[ord]
 	t := sn.t
-	return b.own.get(t, func(prev *timedList) *timedList {
+	return b.own.get(sn.store, t, func(prev *timedList) *timedList {
 		if prev != nil {
 			return sn.store.advance(prev, []int{ord}, t)
 		}
@@ -467,7 +494,7 @@ func (sn snapshot) allTimed(ord int) *timedList {
 // none holds at sn.t.
 func (sn snapshot) allCached(ord int) *timedList {
 	ords := sn.store.controlled[ord]
-	return sn.store.books[ord].all.get(sn.t, func(prev *timedList) *timedList {
+	return sn.store.books[ord].all.get(sn.store, sn.t, func(prev *timedList) *timedList {
 		if prev != nil {
 			return sn.store.advance(prev, ords, sn.t)
 		}
