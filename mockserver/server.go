@@ -273,7 +273,7 @@ func (s *Server) Reload(tree *fixtures.Tree) error {
 		return err
 	}
 	old := s.data.Swap(&world{tree: tree, store: st})
-	s.index.add(-old.store.index.Load()) // [choice] what requests in flight still build on it stays counted
+	s.index.add(-old.store.index.Load()) // what requests in flight still build on it stays counted: little
 	s.metrics.reloads.Inc()
 	return nil
 }
