@@ -69,8 +69,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 		var page []entry
 		if q.pagination != paginationCount && offset < total && q.limit > 0 {
 			// Only the page and what precedes it are ever put in order.
-			window := w.store.orderPage(tl, list, order, offset+q.limit)
-			page = window[offset:]
+			page = w.store.orderRange(tl, list, order, offset, offset+q.limit)
 		}
 
 		return s.writePage(c, func(dst []byte) ([]byte, error) {

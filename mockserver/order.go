@@ -101,70 +101,77 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 	if isNewestFirst(keys) {
 		return newestFirst(list, need)
 	}
-	type item struct {
-		e entry
-		r *record // nil when the keys need only what entries carry
-	}
-	withRecords := !entryOnly(keys)
-	compare := func(a, b item) int { return s.compareEntries(keys, a.e, b.e, a.r, b.r) }
-	load := func(e entry) item {
-		if withRecords {
-			return item{e, s.record(e)}
-		}
-		return item{e: e}
-	}
-	var items []item
 	if need*4 >= len(list) || need > maxHeapWindow {
-		// A full sort holds the keys' values, not every record (sortkeys.go).
+		// A full sort holds a word per contact and key, not every record (sortkeys.go).
 		pos := s.sortPositions(list, keys)
 		out := make([]entry, need)
 		for i, p := range pos[:need] {
 			out[i] = list[p]
 		}
 		return out
-	} else {
-		// A max-heap of the need best so far: the worst of them on top, replaced by anything better.
-		h := make([]item, 0, need)
-		down := func(i int) {
-			for {
-				l, worst := 2*i+1, i
-				if l < len(h) && compare(h[l], h[worst]) > 0 {
-					worst = l
-				}
-				if r := l + 1; r < len(h) && compare(h[r], h[worst]) > 0 {
-					worst = r
-				}
-				if worst == i {
-					return
-				}
-				h[i], h[worst] = h[worst], h[i]
-				i = worst
-			}
-		}
-		for _, e := range list {
-			it := load(e)
-			if len(h) < need {
-				h = append(h, it)
-				for i := len(h) - 1; i > 0; {
-					p := (i - 1) / 2
-					if compare(h[i], h[p]) <= 0 {
-						break
-					}
-					h[i], h[p] = h[p], h[i]
-					i = p
-				}
-				continue
-			}
-			if compare(it, h[0]) < 0 {
-				h[0] = it
-				down(0)
-			}
-		}
-		slices.SortFunc(h, compare)
-		items = h
 	}
-	out := make([]entry, len(items))
-	for i, it := range items {
+	// A max-heap of the need best so far: the worst of them on top, replaced by anything
+	// better. Each holds its keys' values (sortkeys.go), not its record.
+	type item struct {
+		e entry
+		v []sortValue // v[j] for keys[j]; nil when the keys need only what entries carry
+	}
+	nk := len(keys)
+	withValues := !entryOnly(keys)
+	names := namesOnly(keys)
+	var held []sortValue // the heap's values, nk per item
+	if withValues {
+		held = make([]sortValue, (need+1)*nk)
+	}
+	compare := func(a, b item) int { return s.compareByValues(keys, a.e, b.e, a.v, b.v) }
+	h := make([]item, 0, need)
+	down := func(i int) {
+		for {
+			l, worst := 2*i+1, i
+			if l < len(h) && compare(h[l], h[worst]) > 0 {
+				worst = l
+			}
+			if r := l + 1; r < len(h) && compare(h[r], h[worst]) > 0 {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			h[i], h[worst] = h[worst], h[i]
+			i = worst
+		}
+	}
+	for _, e := range list {
+		it := item{e: e}
+		if withValues {
+			it.v = held[need*nk:] // the candidate's values, in the spare place
+			s.keyValues(e, keys, names, it.v)
+		}
+		if len(h) < need {
+			if withValues {
+				it.v = held[len(h)*nk : (len(h)+1)*nk : (len(h)+1)*nk]
+				copy(it.v, held[need*nk:])
+			}
+			h = append(h, it)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if compare(h[i], h[p]) <= 0 {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+			continue
+		}
+		if compare(it, h[0]) < 0 {
+			copy(h[0].v, it.v) // h[0]'s place takes the candidate's values
+			h[0].e = e
+			down(0)
+		}
+	}
+	slices.SortFunc(h, compare)
+	out := make([]entry, len(h))
+	for i, it := range h {
 		out[i] = it.e
 	}
 	return out

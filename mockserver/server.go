@@ -113,6 +113,8 @@ type Server struct {
 	metrics     *metrics
 	ready       atomic.Bool
 	data        atomic.Pointer[world]
+	index       indexMeter  // the bytes of the stores' indexes (memlimit.go)
+	memLimit    memoryLimit // the soft memory limit that follows it, once asked for
 }
 
 // world is the data the server answers from; it is swapped as a whole on reload.
@@ -264,7 +266,8 @@ func (s *Server) Reload(tree *fixtures.Tree) error {
 		s.metrics.reloadErrs.Inc()
 		return err
 	}
-	s.data.Store(&world{tree: tree, store: st})
+	old := s.data.Swap(&world{tree: tree, store: st})
+	s.index.add(-old.store.index.Load()) // what requests in flight still build on it stays counted: little
 	s.metrics.reloads.Inc()
 	return nil
 }
@@ -277,6 +280,8 @@ func (s *Server) newStore(tree *fixtures.Tree) (*store, error) {
 		return nil, err
 	}
 	st.budget = newRecordBudget(s.cfg.RecordCacheBytes)
+	st.meter = &s.index
+	s.index.add(st.index.Load()) // what newStore built before it had the meter
 	st.tooMany = math.MaxInt64
 	if max := s.cfg.MaxContacts; max > 0 {
 		now := s.clock()
