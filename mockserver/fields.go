@@ -91,6 +91,9 @@ func entryField(f int) bool {
 	return f == fModificationTimestamp || f == fID || f == fOwnerID
 }
 
+// boolField says whether a field holds a boolean (VowEnabled), which sorts missing, false, true.
+func boolField(f int) bool { return f >= 0 && contactFields[f].kind == sparkmock.KindBoolean }
+
 // keyOn is the ascending sort key on a generator field.
 func keyOn(f int) sortKey { return sortKey{field: f, name: contactFields[f].name} }
 

@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
-
-	sparkmock "github.com/sparkmock/sparkmock"
 )
 
 // A sort of a whole set (a sorted run, or a deep page selected by orderWindow) holds one word
@@ -49,7 +47,7 @@ func namesOnly(keys []sortKey) bool {
 }
 
 func valueOf(r *record, f int) sortValue {
-	if contactFields[f].kind == sparkmock.KindBoolean {
+	if boolField(f) {
 		return sortValue{has: r.c.HasVowEnabled, b: r.c.VowEnabled}
 	}
 	s, ok := r.stringField(f)
@@ -82,7 +80,7 @@ func (s *store) keyValues(e entry, keys []sortKey, names bool, dst []sortValue) 
 func compareValues(f int, a, b sortValue) int {
 	c := compareOptional(a.has, b.has)
 	if c == 2 {
-		if contactFields[f].kind == sparkmock.KindBoolean {
+		if boolField(f) {
 			return compareBool(a.b, b.b)
 		}
 		return strings.Compare(a.s, b.s)
@@ -121,7 +119,7 @@ const (
 // the empty one (stringField says a field is missing exactly when it is empty), below every
 // other; VowEnabled is 0 missing, then false, then true.
 func prefixWord(f int, v sortValue) uint64 {
-	if f == fVowEnabled {
+	if boolField(f) {
 		switch {
 		case !v.has:
 			return 0
@@ -137,7 +135,7 @@ func prefixWord(f int, v sortValue) uint64 {
 }
 
 // exactWord says whether two contacts with this word for key f have equal values.
-func exactWord(f int, w uint64) bool { return f == fVowEnabled || w&0xff != wordLong }
+func exactWord(f int, w uint64) bool { return boolField(f) || w&0xff != wordLong }
 
 // sortPositions returns the positions of run in the order keys ask for (the total order of
 // compareEntries), holding a word per contact and record key while it sorts.
