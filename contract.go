@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -37,6 +38,19 @@ const ExportTimestampLayout = "2006-01-02T15:04:05"
 // DefaultZone is the service's IANA time zone: the real service is in US Central time
 // ([choice]: the mock and the suite default to it; -timezone changes it).
 const DefaultZone = "America/Chicago"
+
+// LocationOrDefault returns loc, or DefaultZone's location when loc is nil: the zone of a
+// mock, a suite or a Judge whose configuration names none.
+func LocationOrDefault(loc *time.Location) (*time.Location, error) {
+	if loc != nil {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(DefaultZone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %s: %w", DefaultZone, err)
+	}
+	return loc, nil
+}
 
 // Paging is what openapi.yaml declares for the paging parameters of one export path.
 type Paging struct {

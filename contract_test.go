@@ -30,6 +30,17 @@ func TestContractPathsAreTheSpecs(t *testing.T) {
 	}
 }
 
+// TestLocationOrDefault: a configured zone is kept; none is DefaultZone.
+func TestLocationOrDefault(t *testing.T) {
+	if got, err := sparkmock.LocationOrDefault(nil); err != nil || got.String() != sparkmock.DefaultZone {
+		t.Errorf("LocationOrDefault(nil) = %v, %v; want %s", got, err, sparkmock.DefaultZone)
+	}
+	utc := time.FixedZone("UTC+2", 2*3600)
+	if got, err := sparkmock.LocationOrDefault(utc); err != nil || got != utc {
+		t.Errorf("LocationOrDefault(UTC+2) = %v, %v; want the zone given", got, err)
+	}
+}
+
 // TestPagingOfReadsTheSpec: the limits come from openapi.yaml (the documented 10, 100 and 25),
 // and a changed spec changes them.
 func TestPagingOfReadsTheSpec(t *testing.T) {

@@ -34,6 +34,15 @@ func LoadSpec(ctx context.Context, data []byte) (*openapi3.T, error) {
 	return doc, nil
 }
 
+// SpecOrDefault returns doc, or the embedded openapi.yaml, loaded and validated, when doc is
+// nil: the contract of a mock, a suite or a Judge whose configuration names none.
+func SpecOrDefault(ctx context.Context, doc *openapi3.T) (*openapi3.T, error) {
+	if doc != nil {
+		return doc, nil
+	}
+	return LoadSpec(ctx, nil)
+}
+
 // FieldKind is the type of a contact field as openapi.yaml declares it.
 type FieldKind int
 

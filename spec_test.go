@@ -30,6 +30,18 @@ func TestEmbeddedSpecLoadsAndValidates(t *testing.T) {
 	}
 }
 
+// TestSpecOrDefault: a configured spec is kept as given; none is the embedded openapi.yaml.
+func TestSpecOrDefault(t *testing.T) {
+	got, err := sparkmock.SpecOrDefault(context.Background(), nil)
+	if err != nil || got == nil || got.Paths.Find(sparkmock.PathExport) == nil {
+		t.Fatalf("SpecOrDefault(nil) = %v, %v; want the embedded spec", got, err)
+	}
+	given := &openapi3.T{OpenAPI: "3.0.3"}
+	if got, err := sparkmock.SpecOrDefault(context.Background(), given); err != nil || got != given {
+		t.Errorf("SpecOrDefault(given) = %p, %v; want the spec given (%p)", got, err, given)
+	}
+}
+
 func TestFilterSchemaTypesEveryContactField(t *testing.T) {
 	doc, err := sparkmock.LoadSpec(context.Background(), nil)
 	if err != nil {

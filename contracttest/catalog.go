@@ -1,5 +1,15 @@
 package contracttest
 
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/sparkmock/sparkmock"
+)
+
 // checkID is the id of a check. It is a struct, not a string, so that no string literal can
 // become one: every id is one of the variables below, each made by newCheckID, and
 // TestEveryCheckIDIsInTheCatalog checks that the catalog lists every one of them. A typo
@@ -8,6 +18,12 @@ type checkID struct{ name string }
 
 // String is the id as reports, -run and the Judge's Violation.Check write it.
 func (id checkID) String() string { return id.name }
+
+// group is the part of the contract the check belongs to: the id up to its first dot.
+func (id checkID) group() string {
+	g, _, _ := strings.Cut(id.name, ".")
+	return g
+}
 
 // declaredIDs is every id made by newCheckID, in declaration order.
 var declaredIDs []checkID
@@ -109,160 +125,195 @@ func Checks() []CheckInfo {
 	defs := catalog()
 	out := make([]CheckInfo, len(defs))
 	for i, d := range defs {
-		out[i] = CheckInfo{ID: d.id.name, Group: d.group, Source: d.source, Description: d.desc, Writes: d.writes}
+		out[i] = CheckInfo{ID: d.id.name, Group: d.id.group(), Source: d.source, Description: d.desc, Writes: d.writes}
 	}
 	return out
 }
 
 // checkDef is one check: what it asserts and the function that judges it.
 type checkDef struct {
-	id          checkID
-	group, desc string
-	source      Source
-	writes      bool // sends POST, PUT, DELETE or PATCH
-	final       bool // judges the exchanges of the whole run: runs after the others
-	run         func(*run, *verdict)
+	id     checkID
+	desc   string
+	source Source
+	writes bool // sends POST, PUT, DELETE or PATCH
+	final  bool // judges the exchanges of the whole run: runs after the others
+	run    func(*run, *verdict)
 }
 
-// catalog is the suite, in report order. Ids are stable: never rename one.
+// catalog is the suite, in report order. Ids are stable: never rename one. The descriptions
+// quote the page limits of the embedded openapi.yaml.
 func catalog() []*checkDef {
+	l := embeddedLimits()
 	return []*checkDef{
-		{id: idConformanceStatus, group: "conformance", source: SourceDoc, final: true, run: checkStatusDocumented,
+		{id: idConformanceStatus, source: SourceDoc, final: true, run: checkStatusDocumented,
 			desc: "Every response's status is one openapi.yaml documents for its operation."},
-		{id: idConformanceContentType, group: "conformance", source: SourceDoc, final: true, run: checkContentType,
+		{id: idConformanceContentType, source: SourceDoc, final: true, run: checkContentType,
 			desc: "Every response is Content-Type: application/json."},
-		{id: idConformanceSchema, group: "conformance", source: SourceDoc, final: true, run: checkSchema,
+		{id: idConformanceSchema, source: SourceDoc, final: true, run: checkSchema,
 			desc: "Every response body and header matches openapi.yaml for its operation and status, as documented (the mock's x-choice parts left out)."},
-		{id: idConformanceSchemaChoices, group: "conformance", source: SourceChoice, final: true, run: checkSchemaChoices,
+		{id: idConformanceSchemaChoices, source: SourceChoice, final: true, run: checkSchemaChoices,
 			desc: "Every response matches the whole of openapi.yaml, its x-choice parts included (Id and ResourceUri under _select, the unconfirmed fields' forms)."},
 
-		{id: idEnvelopeJSON, group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeJSON,
+		{id: idEnvelopeJSON, source: SourceDoc, final: true, run: checkEnvelopeJSON,
 			desc: `Every body, success or error, is a JSON object with a "D" object.`},
-		{id: idEnvelopeSuccess, group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeSuccess,
+		{id: idEnvelopeSuccess, source: SourceDoc, final: true, run: checkEnvelopeSuccess,
 			desc: "D.Success is true on every 2xx answer and false on every error."},
-		{id: idEnvelopeError, group: "envelope", source: SourceDoc, final: true, run: checkEnvelopeError,
+		{id: idEnvelopeError, source: SourceDoc, final: true, run: checkEnvelopeError,
 			desc: "Every error carries an integer D.Code and a non-empty D.Message."},
 
-		{id: idAuthNoCredentials, group: "auth", source: SourceDoc, run: checkNoCredentials,
+		{id: idAuthNoCredentials, source: SourceDoc, run: checkNoCredentials,
 			desc: "No Authorization header: 401, code 1000, on both paths."},
-		{id: idAuthUnknownToken, group: "auth", source: SourceDoc, run: checkUnknownToken,
+		{id: idAuthUnknownToken, source: SourceDoc, run: checkUnknownToken,
 			desc: "An unknown token: 401, code 1000, on both paths."},
-		{id: idAuthUserAgent, group: "auth", source: SourceDoc, run: checkUserAgent,
+		{id: idAuthUserAgent, source: SourceDoc, run: checkUserAgent,
 			desc: "No X-SparkApi-User-Agent, or an empty one (with a Private token): 400, code 1016, on both paths."},
-		{id: idAuthBearer, group: "auth", source: SourceDoc, run: checkBearer,
+		{id: idAuthBearer, source: SourceDoc, run: checkBearer,
 			desc: "Authorization: Bearer <token> is accepted like OAuth <token>: 200 on both paths."},
 
-		{id: idRolesPrivate, group: "roles", source: SourceDoc, run: checkRolePrivate,
+		{id: idRolesPrivate, source: SourceDoc, run: checkRolePrivate,
 			desc: "The Private token reads both paths: 200."},
-		{id: idRolesIDX, group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleIDX),
+		{id: idRolesIDX, source: SourceDoc, run: checkForbiddenRole(RoleIDX),
 			desc: "An IDX token gets 403, and no contacts, on both paths."},
-		{id: idRolesPublic, group: "roles", source: SourceDoc, run: checkForbiddenRole(RolePublic),
+		{id: idRolesPublic, source: SourceDoc, run: checkForbiddenRole(RolePublic),
 			desc: "A Public token gets 403, and no contacts, on both paths."},
-		{id: idRolesVOW, group: "roles", source: SourceDoc, run: checkForbiddenRole(RoleVOW),
+		{id: idRolesVOW, source: SourceDoc, run: checkForbiddenRole(RoleVOW),
 			desc: "A VOW token gets 403, and no contacts, on both paths."},
-		{id: idRolesPortal, group: "roles", source: SourceDoc, run: checkForbiddenRole(RolePortal),
+		{id: idRolesPortal, source: SourceDoc, run: checkForbiddenRole(RolePortal),
 			desc: "A Portal token gets 403, and no contacts, on both paths."},
-		{id: idRolesExpired, group: "roles", source: SourceDoc, run: checkDeadToken(RoleExpired, 1020),
+		{id: idRolesExpired, source: SourceDoc, run: checkDeadToken(RoleExpired, 1020),
 			desc: "An expired token gets 401, code 1020, on both paths."},
-		{id: idRolesDisabled, group: "roles", source: SourceDoc, run: checkDeadToken(RoleDisabled, 1010),
+		{id: idRolesDisabled, source: SourceDoc, run: checkDeadToken(RoleDisabled, 1010),
 			desc: "A token of a disabled key gets 401, code 1010, on both paths."},
-		{id: idRolesForbiddenCode, group: "roles", source: SourceChoice, run: checkForbiddenCode,
+		{id: idRolesForbiddenCode, source: SourceChoice, run: checkForbiddenCode,
 			desc: "The 403 answers of the IDX, Public, VOW and Portal tokens carry code 1500."},
 
-		{id: idMethodsNotAllowed, group: "methods", source: SourceDoc, writes: true, run: checkMethodsNotAllowed,
+		{id: idMethodsNotAllowed, source: SourceDoc, writes: true, run: checkMethodsNotAllowed,
 			desc: "POST, PUT and DELETE on both paths: 405."},
-		{id: idMethodsEnvelope, group: "methods", source: SourceClient, writes: true, run: checkMethodsEnvelope,
+		{id: idMethodsEnvelope, source: SourceClient, writes: true, run: checkMethodsEnvelope,
 			desc: "A 405 body is an error envelope: D.Success false and an integer Code (the Ruby client rejects an empty one)."},
-		{id: idMethodsCode, group: "methods", source: SourceChoice, writes: true, run: checkMethodsCode,
+		{id: idMethodsCode, source: SourceChoice, writes: true, run: checkMethodsCode,
 			desc: "A 405 envelope carries code 405."},
-		{id: idMethodsBeforeAuth, group: "methods", source: SourceChoice, writes: true, run: checkMethodsBeforeAuth,
+		{id: idMethodsBeforeAuth, source: SourceChoice, writes: true, run: checkMethodsBeforeAuth,
 			desc: "POST without credentials: 405 too (the method is checked before authentication)."},
-		{id: idMethodsAllowHeader, group: "methods", source: SourceChoice, writes: true, run: checkAllowHeader,
+		{id: idMethodsAllowHeader, source: SourceChoice, writes: true, run: checkAllowHeader,
 			desc: "A 405 carries Allow: GET."},
-		{id: idMethodsPatch, group: "methods", source: SourceChoice, writes: true, run: checkPatch,
+		{id: idMethodsPatch, source: SourceChoice, writes: true, run: checkPatch,
 			desc: "PATCH on both paths: 405 too."},
 
-		{id: idPagingLimit, group: "paging", source: SourceDoc, run: checkLimit,
+		{id: idPagingLimit, source: SourceDoc, run: checkLimit,
 			desc: "_limit=n returns min(n, TotalRows) contacts; _limit=0 is allowed and returns none."},
-		{id: idPagingDefaultSize, group: "paging", source: SourceDoc, run: checkDefaultSize,
-			desc: "Without _limit a page holds 10 contacts (PageSize 10)."},
-		{id: idPagingMaxLimit, group: "paging", source: SourceDoc, run: checkMaxLimit,
-			desc: "_limit at the path's maximum (100 on /export, 25 on /export/all) is accepted and honoured."},
-		{id: idPagingOverMax, group: "paging", source: SourceDoc, run: checkOverMax,
+		{id: idPagingDefaultSize, source: SourceDoc, run: checkDefaultSize,
+			desc: fmt.Sprintf("Without _limit a page holds %[1]s contacts (PageSize %[1]s).", l.text(defaultLimit))},
+		{id: idPagingMaxLimit, source: SourceDoc, run: checkMaxLimit,
+			desc: fmt.Sprintf("_limit at the path's maximum (%s) is accepted and honoured.", l.text(maxLimit))},
+		{id: idPagingOverMax, source: SourceDoc, run: checkOverMax,
 			desc: "_limit past the path's maximum never returns more contacts than the maximum."},
-		{id: idPagingOverMaxRejected, group: "paging", source: SourceChoice, run: checkOverMaxRejected,
+		{id: idPagingOverMaxRejected, source: SourceChoice, run: checkOverMaxRejected,
 			desc: "_limit past the path's maximum: 400, code 1053 (rejected, not clamped)."},
-		{id: idPagingDisjoint, group: "paging", source: SourceDoc, run: checkDisjoint,
+		{id: idPagingDisjoint, source: SourceDoc, run: checkDisjoint,
 			desc: "Pages share no contact (a contact modified during the run excepted)."},
-		{id: idPagingComplete, group: "paging", source: SourceDoc, run: checkComplete,
+		{id: idPagingComplete, source: SourceDoc, run: checkComplete,
 			desc: "The pages together hold TotalRows distinct contacts."},
-		{id: idPagingArithmetic, group: "paging", source: SourceDoc, run: checkArithmetic,
+		{id: idPagingArithmetic, source: SourceDoc, run: checkArithmetic,
 			desc: "Pagination adds up: PageSize is _limit, CurrentPage is _page, TotalPages is ceil(TotalRows/PageSize), each page as full as it should be."},
-		{id: idPagingCount, group: "paging", source: SourceDoc, run: checkCount,
+		{id: idPagingCount, source: SourceDoc, run: checkCount,
 			desc: "_pagination=count: empty Results and the same Pagination as _pagination=1."},
-		{id: idPagingNoPagination, group: "paging", source: SourceDoc, run: checkNoPagination,
+		{id: idPagingNoPagination, source: SourceDoc, run: checkNoPagination,
 			desc: "Without _pagination, or with _pagination=0, there is no Pagination object."},
-		{id: idPagingSkip, group: "paging", source: SourceDoc, run: checkSkip,
+		{id: idPagingSkip, source: SourceDoc, run: checkSkip,
 			desc: "_skip=n starts after n contacts of the listing; Pagination then has CurrentOffset."},
-		{id: idPagingPastEnd, group: "paging", source: SourceChoice, run: checkPastEnd,
+		{id: idPagingPastEnd, source: SourceChoice, run: checkPastEnd,
 			desc: "A page past the end: 200 with empty Results."},
 
-		{id: idOwnAllSubset, group: "own-all", source: SourceDoc, run: checkSubset,
+		{id: idOwnAllSubset, source: SourceDoc, run: checkSubset,
 			desc: "Every contact of /export is in /export/all, all with the same OwnerId (the current user), which no other contact of /export/all carries."},
-		{id: idOwnAllOwnerID, group: "own-all", source: SourceDoc, run: checkOwnerID,
+		{id: idOwnAllOwnerID, source: SourceDoc, run: checkOwnerID,
 			desc: "OwnerId is on every contact of /export/all and on none of /export."},
-		{id: idOwnAllControlled, group: "own-all", source: SourceDoc, run: checkControlled,
+		{id: idOwnAllControlled, source: SourceDoc, run: checkControlled,
 			desc: "Every contact of the controlled token's /export is in the Private token's /export/all (needs -token controlled=…)."},
-		{id: idOwnAllOutsider, group: "own-all", source: SourceDoc, run: checkOutsider,
+		{id: idOwnAllOutsider, source: SourceDoc, run: checkOutsider,
 			desc: "No contact of the outsider token's /export is in the Private token's /export/all (needs -token outsider=…)."},
 
-		{id: idOrderAsc, group: "order", source: SourceDoc, run: checkOrder(false),
+		{id: idOrderAsc, source: SourceDoc, run: checkOrder(false),
 			desc: "_orderby=ModificationTimestamp: the earliest contacts first, instants ascending."},
-		{id: idOrderDesc, group: "order", source: SourceDoc, run: checkOrder(true),
+		{id: idOrderDesc, source: SourceDoc, run: checkOrder(true),
 			desc: "_orderby=-ModificationTimestamp: the latest contacts first, instants descending."},
-		{id: idOrderDefault, group: "order", source: SourceChoice, run: checkDefaultOrder,
+		{id: idOrderDefault, source: SourceChoice, run: checkDefaultOrder,
 			desc: "Default order: Id ascending (ids begin with the creation time, so paging a full export loses no contact that changes meanwhile)."},
-		{id: idOrderTies, group: "order", source: SourceChoice, run: checkOrderTies,
+		{id: idOrderTies, source: SourceChoice, run: checkOrderTies,
 			desc: "Contacts _orderby puts level (the same HomeRegion) come in Id ascending order."},
 
-		{id: idSelectFields, group: "select", source: SourceDoc, run: checkSelect,
+		{id: idSelectFields, source: SourceDoc, run: checkSelect,
 			desc: "_select returns the selected fields, as the full listing has them, and no other field but Id, ResourceUri and OwnerId."},
-		{id: idSelectKeepsID, group: "select", source: SourceChoice, run: checkSelectKeepsID,
+		{id: idSelectKeepsID, source: SourceChoice, run: checkSelectKeepsID,
 			desc: "_select always keeps Id and ResourceUri."},
 
-		{id: idFilterMatch, group: "filter", source: SourceDoc, run: checkFilterMatch,
+		{id: idFilterMatch, source: SourceDoc, run: checkFilterMatch,
 			desc: "Every contact returned for a filter built from the target's own data satisfies it (sparkql is the oracle)."},
-		{id: idFilterComplete, group: "filter", source: SourceDoc, run: checkFilterComplete,
+		{id: idFilterComplete, source: SourceDoc, run: checkFilterComplete,
 			desc: "A filter returns every contact of the full listing that satisfies it."},
-		{id: idFilterTotalRows, group: "filter", source: SourceDoc, run: checkFilterTotalRows,
+		{id: idFilterTotalRows, source: SourceDoc, run: checkFilterTotalRows,
 			desc: "A filter's TotalRows counts the filtered set: ModificationTimestamp Gt t and Le t add up to the path's TotalRows."},
-		{id: idFilterBad, group: "filter", source: SourceDoc, run: checkBadFilter,
+		{id: idFilterBad, source: SourceDoc, run: checkBadFilter,
 			desc: "A bad filter (syntax, unknown field): 400, code 1040, with SparkQLErrors."},
-		{id: idFilterLimits, group: "filter", source: SourceDoc, run: checkFilterLimits,
+		{id: idFilterLimits, source: SourceDoc, run: checkFilterLimits,
 			desc: "A filter past a limit (nesting, expressions, list length): 400, code 1041."},
 
-		{id: idIncrementalExportTimestamp, group: "incremental", source: SourceDoc, final: true, run: checkExportTimestamp,
+		{id: idIncrementalExportTimestamp, source: SourceDoc, final: true, run: checkExportTimestamp,
 			desc: "ExportTimestamp is a string YYYY-MM-DDTHH:MM:SS, not later than the response's Date."},
-		{id: idIncrementalModificationZone, group: "incremental", source: SourceChoice, run: checkModificationZone,
+		{id: idIncrementalModificationZone, source: SourceChoice, run: checkModificationZone,
 			desc: "ModificationTimestamp is written at the service zone's offset (-timezone), not in UTC or another zone."},
-		{id: idIncrementalSince, group: "incremental", source: SourceDoc, run: checkSince,
+		{id: idIncrementalSince, source: SourceDoc, run: checkSince,
 			desc: "_filter=ModificationTimestamp Gt <ExportTimestamp> returns only contacts modified after it."},
 
-		{id: idBadInputLimit, group: "bad-input", source: SourceChoice, run: checkBadParam("_limit"),
+		{id: idBadInputLimit, source: SourceChoice, run: checkBadParam("_limit"),
 			desc: "A malformed or out-of-range _limit: 400, code 1053."},
-		{id: idBadInputPage, group: "bad-input", source: SourceDoc, run: checkBadParam("_page"),
-			desc: "_page not an integer from 1 to 100000: 400, code 1053."},
-		{id: idBadInputSkip, group: "bad-input", source: SourceDoc, run: checkBadParam("_skip"),
-			desc: "_skip not an integer from 0 to 2500000: 400, code 1053."},
-		{id: idBadInputPagination, group: "bad-input", source: SourceDoc, run: checkBadParam("_pagination"),
+		{id: idBadInputPage, source: SourceDoc, run: checkBadParam("_page"),
+			desc: fmt.Sprintf("_page not an integer from 1 to %s: 400, code 1053.", l.text(maxPage))},
+		{id: idBadInputSkip, source: SourceDoc, run: checkBadParam("_skip"),
+			desc: fmt.Sprintf("_skip not an integer from 0 to %s: 400, code 1053.", l.text(maxSkip))},
+		{id: idBadInputPagination, source: SourceDoc, run: checkBadParam("_pagination"),
 			desc: "_pagination other than 0, 1 or count: 400, code 1053."},
-		{id: idBadInputOrderBy, group: "bad-input", source: SourceDoc, run: checkBadParam("_orderby"),
+		{id: idBadInputOrderBy, source: SourceDoc, run: checkBadParam("_orderby"),
 			desc: "_orderby naming an unknown field: 400, code 1053."},
-		{id: idBadInputSelect, group: "bad-input", source: SourceChoice, run: checkBadParam("_select"),
+		{id: idBadInputSelect, source: SourceChoice, run: checkBadParam("_select"),
 			desc: "_select naming an unknown field: 400, code 1053."},
-		{id: idBadInputExpand, group: "bad-input", source: SourceChoice, run: checkBadParam("_expand"),
+		{id: idBadInputExpand, source: SourceChoice, run: checkBadParam("_expand"),
 			desc: "_expand (the export has no expansions): 400, code 1053."},
-		{id: idBadInputNo5xx, group: "bad-input", source: SourceDoc, run: checkNo5xx,
+		{id: idBadInputNo5xx, source: SourceDoc, run: checkNo5xx,
 			desc: "A bounded batch of generated odd inputs never gets a 5xx."},
 	}
+}
+
+// embeddedLimits are the page limits of the embedded openapi.yaml, read once.
+func embeddedLimits() limits {
+	l, err := loadEmbeddedLimits()
+	if err != nil {
+		// The embedded spec is part of the build, checked by the root package's tests.
+		panic(fmt.Sprintf("contracttest: the embedded openapi.yaml: %v", err))
+	}
+	return l
+}
+
+var loadEmbeddedLimits = sync.OnceValues(func() (limits, error) {
+	doc, err := sparkmock.LoadSpec(context.Background(), nil)
+	if err != nil {
+		return limits{}, err
+	}
+	return limitsOf(doc)
+})
+
+func defaultLimit(p sparkmock.Paging) int { return p.DefaultLimit }
+func maxLimit(p sparkmock.Paging) int     { return p.MaxLimit }
+func maxPage(p sparkmock.Paging) int      { return p.MaxPage }
+func maxSkip(p sparkmock.Paging) int      { return p.MaxSkip }
+
+// text writes one limit of both export paths for a description: once when the paths agree,
+// else each with its path ("100 on /export, 25 on /export/all").
+func (l limits) text(limit func(sparkmock.Paging) int) string {
+	export, all := limit(l.of(sparkmock.PathExport)), limit(l.of(sparkmock.PathExportAll))
+	if export == all {
+		return strconv.Itoa(export)
+	}
+	return fmt.Sprintf("%d on /export, %d on /export/all", export, all)
 }

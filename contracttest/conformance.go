@@ -96,12 +96,7 @@ func checkSchema(s *run, v *verdict) {
 			continue
 		}
 		judged++
-		if err := s.validate(x, r); err != nil {
-			part, msg := describeSchemaError(x, err)
-			v.fail(x, part, "%s", msg)
-			continue
-		}
-		v.ok()
+		judgeSchema(v, x, s.validate(x, r))
 	}
 	v.note("%d responses validated", judged)
 }
@@ -121,12 +116,7 @@ func checkSchemaChoices(s *run, v *verdict) {
 		if s.full == nil || full == nil {
 			continue
 		}
-		if err := s.full.validate(s.ctx, x.method, full, x.status, x.header, x.body, nil); err != nil {
-			part, msg := describeSchemaError(x, err)
-			v.fail(x, part, "%s", msg)
-			continue
-		}
-		v.ok()
+		judgeSchema(v, x, s.full.validate(s.ctx, x.method, full, x.status, x.header, x.body, nil))
 	}
 }
 
@@ -135,6 +125,18 @@ func checkSchemaChoices(s *run, v *verdict) {
 // (methods.allow-header), so it is left out unless strict.
 func (s *run) validate(x *exchange, r *routers.Route) error {
 	return s.validator.validate(s.ctx, x.method, r, x.status, x.header, x.body, nil)
+}
+
+// judgeSchema: conformance.schema and conformance.schema-choices, given err, kin-openapi's
+// verdict on x: a pass, or a failure naming the part of the body the error is about.
+func judgeSchema(j judge, x *exchange, err error) bool {
+	if err != nil {
+		part, msg := describeSchemaError(x, err)
+		j.fail(x, part, "%s", msg)
+		return false
+	}
+	j.ok()
+	return true
 }
 
 // describeSchemaError finds the part of the body a validation error is about and says what

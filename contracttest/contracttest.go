@@ -258,24 +258,16 @@ func checkConfig(ctx context.Context, target Target, cfg Config) (*config, error
 	default:
 		c.timeout = cfg.Timeout
 	}
-	c.loc = cfg.Location
-	if c.loc == nil {
-		loc, err := time.LoadLocation(sparkmock.DefaultZone)
-		if err != nil {
-			bad("time zone %s: %v", sparkmock.DefaultZone, err)
-		}
-		c.loc = loc
+	loc, err := sparkmock.LocationOrDefault(cfg.Location)
+	if err != nil {
+		bad("%v", err)
 	}
+	c.loc = loc
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.spec = cfg.Spec
-	if c.spec == nil {
-		doc, err := sparkmock.LoadSpec(ctx, nil)
-		if err != nil {
-			bad("embedded spec: %v", err)
-		}
-		c.spec = doc
+	if c.spec, err = sparkmock.SpecOrDefault(ctx, cfg.Spec); err != nil {
+		bad("embedded spec: %v", err)
 	}
 	if c.spec != nil {
 		l, err := limitsOf(c.spec)

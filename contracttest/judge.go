@@ -85,22 +85,14 @@ func ExchangeChecks() []CheckInfo {
 
 // NewJudge builds a Judge: the spec loaded and checked, routes and caches made once.
 func NewJudge(ctx context.Context, cfg JudgeConfig) (*Judge, error) {
-	j := &Judge{strict: cfg.Strict, loc: cfg.Location, spec: cfg.Spec, sources: map[string]Source{}}
-	if j.loc == nil {
-		loc, err := time.LoadLocation(sparkmock.DefaultZone)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: time zone %s: %w", sparkmock.DefaultZone, err)
-		}
-		j.loc = loc
-	}
-	if j.spec == nil {
-		doc, err := sparkmock.LoadSpec(ctx, nil)
-		if err != nil {
-			return nil, fmt.Errorf("contracttest: embedded spec: %w", err)
-		}
-		j.spec = doc
-	}
+	j := &Judge{strict: cfg.Strict, sources: map[string]Source{}}
 	var err error
+	if j.loc, err = sparkmock.LocationOrDefault(cfg.Location); err != nil {
+		return nil, fmt.Errorf("contracttest: %w", err)
+	}
+	if j.spec, err = sparkmock.SpecOrDefault(ctx, cfg.Spec); err != nil {
+		return nil, fmt.Errorf("contracttest: embedded spec: %w", err)
+	}
 	if j.limits, err = limitsOf(j.spec); err != nil {
 		return nil, fmt.Errorf("contracttest: %w", err)
 	}
@@ -221,19 +213,10 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 	if route != nil && documented(route, x.status) {
 		if ok, _ := isJSON(x.header.Get("Content-Type")); ok && out.NotJSON == "" {
 			r.as(idConformanceSchema)
-			if err := j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split); err != nil {
-				part, msg := describeSchemaError(x, err)
-				r.fail(x, part, "%s", msg)
-			} else {
-				r.ok()
+			if judgeSchema(r, x, j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split)) {
 				r.as(idConformanceSchemaChoices)
 				if full := j.fullRoutes[in.Method+" "+route.Path]; j.full != nil && full != nil {
-					if err := j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil); err != nil {
-						part, msg := describeSchemaError(x, err)
-						r.fail(x, part, "%s", msg)
-					} else {
-						r.ok()
-					}
+					judgeSchema(r, x, j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil))
 				}
 			}
 		}

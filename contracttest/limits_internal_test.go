@@ -40,3 +40,27 @@ func TestLimitsComeFromTheSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitTextQuotesBothPaths: a description quotes a limit once when both paths declare
+// the same, and each path's own when they differ, so a changed openapi.yaml never leaves a
+// description saying an old number.
+func TestLimitTextQuotesBothPaths(t *testing.T) {
+	l := limits{byPath: map[string]sparkmock.Paging{
+		sparkmock.PathExport:    {DefaultLimit: 10, MaxLimit: 100, MaxPage: 100000, MaxSkip: 2500000},
+		sparkmock.PathExportAll: {DefaultLimit: 5, MaxLimit: 30, MaxPage: 100000, MaxSkip: 2500000},
+	}}
+	for _, c := range []struct {
+		name  string
+		limit func(sparkmock.Paging) int
+		want  string
+	}{
+		{"default", defaultLimit, "10 on /export, 5 on /export/all"},
+		{"max limit", maxLimit, "100 on /export, 30 on /export/all"},
+		{"max page", maxPage, "100000"},
+		{"max skip", maxSkip, "2500000"},
+	} {
+		if got := l.text(c.limit); got != c.want {
+			t.Errorf("%s: text = %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -25,13 +25,7 @@ func checkOrder(desc bool) func(*run, *verdict) {
 			var pages []*exchange
 			failed := false
 			for page := 1; page <= 2; page++ {
-				x, err := s.get(p, q("_orderby", order, "_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page), "_pagination", "1")...)
-				if err != nil {
-					v.errored(err)
-					failed = true
-					break
-				}
-				f, ok := v.pageOK(x, "_orderby="+order)
+				x, f, ok := s.getPage(v, p, "_orderby="+order, q("_orderby", order, "_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page), "_pagination", "1")...)
 				if !ok {
 					failed = true
 					break

@@ -84,6 +84,19 @@ func (s *run) totalOf(path string, f pageFacts) int {
 	return s.listing(path).total()
 }
 
+// getPage asks the Private token's path for a page and checks that the answer is one (a 200
+// with Results); a request that could not be made is an error of the verdict, an answer
+// that is no page a failure under what.
+func (s *run) getPage(v *verdict, path, what string, query ...param) (*exchange, pageFacts, bool) {
+	x, err := s.get(path, query...)
+	if err != nil {
+		v.errored(err)
+		return nil, pageFacts{}, false
+	}
+	f, ok := v.pageOK(x, what)
+	return x, f, ok
+}
+
 // pageOK checks that an answer is a 200 with Results, and fails the verdict otherwise.
 func (v *verdict) pageOK(x *exchange, what string) (pageFacts, bool) {
 	if x.status != 200 {
@@ -105,12 +118,7 @@ func checkLimit(s *run, v *verdict) {
 	}
 	for _, p := range sparkmock.ExportPaths() {
 		for _, n := range []int{0, 1, 2, 5} {
-			x, err := s.get(p, q("_limit", strconv.Itoa(n), "_pagination", "1")...)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
-			f, ok := v.pageOK(x, "_limit="+strconv.Itoa(n))
+			x, f, ok := s.getPage(v, p, "_limit="+strconv.Itoa(n), q("_limit", strconv.Itoa(n), "_pagination", "1")...)
 			if !ok {
 				continue
 			}
@@ -159,12 +167,7 @@ func checkMaxLimit(s *run, v *verdict) {
 	}
 	for _, p := range sparkmock.ExportPaths() {
 		m := s.cfg.limits.of(p).MaxLimit
-		x, err := s.get(p, q("_limit", strconv.Itoa(m), "_pagination", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		f, ok := v.pageOK(x, "_limit="+strconv.Itoa(m)+", the documented maximum")
+		x, f, ok := s.getPage(v, p, "_limit="+strconv.Itoa(m)+", the documented maximum", q("_limit", strconv.Itoa(m), "_pagination", "1")...)
 		if !ok {
 			continue
 		}
@@ -346,14 +349,9 @@ func checkArithmetic(s *run, v *verdict) {
 		// And a page size that divides TotalRows, on its last page: TotalPages is exactly
 		// TotalRows/PageSize there, where off-by-one arithmetic shows.
 		div := divisorLimit(total, s.cfg.limits.of(p).MaxLimit, s.cfg.limits.list)
-		for _, probe := range []struct{ limit, page int }{{7, page}, {div, max(1, min(total/div, 100000))}} {
+		for _, probe := range []struct{ limit, page int }{{7, page}, {div, max(1, min(total/div, s.cfg.limits.of(p).MaxPage))}} {
 			what := fmt.Sprintf("_limit=%d&_page=%d", probe.limit, probe.page)
-			x, err := s.get(p, q("_limit", strconv.Itoa(probe.limit), "_page", strconv.Itoa(probe.page), "_pagination", "1")...)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
-			if _, ok := v.pageOK(x, what); ok {
+			if x, _, ok := s.getPage(v, p, what, q("_limit", strconv.Itoa(probe.limit), "_page", strconv.Itoa(probe.page), "_pagination", "1")...); ok {
 				judgePagination(v, x, probe.limit, probe.page, true)
 			}
 		}
@@ -378,21 +376,11 @@ func checkCount(s *run, v *verdict) {
 	for _, p := range sparkmock.ExportPaths() {
 		// Asked twice when they disagree: data may change between two requests.
 		for attempt := 1; attempt <= 2; attempt++ {
-			xc, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "count")...)
-			if err != nil {
-				v.errored(err)
-				break
-			}
-			x1, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1")...)
-			if err != nil {
-				v.errored(err)
-				break
-			}
-			fc, ok := v.pageOK(xc, "_pagination=count")
+			xc, fc, ok := s.getPage(v, p, "_pagination=count", q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "count")...)
 			if !ok {
 				break
 			}
-			f1, ok := v.pageOK(x1, "_pagination=1")
+			_, f1, ok := s.getPage(v, p, "_pagination=1", q("_limit", strconv.Itoa(s.cfg.limits.list), "_pagination", "1")...)
 			if !ok {
 				break
 			}
@@ -417,12 +405,7 @@ func checkNoPagination(s *run, v *verdict) {
 	}
 	for _, p := range sparkmock.ExportPaths() {
 		for _, ps := range [][]param{q("_limit", "1"), q("_limit", "1", "_pagination", "0")} {
-			x, err := s.get(p, ps...)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
-			if _, ok := v.pageOK(x, encodeQuery(ps)); ok {
+			if x, _, ok := s.getPage(v, p, encodeQuery(ps), ps...); ok {
 				judgeNoPagination(v, x)
 			}
 		}
@@ -446,12 +429,7 @@ func checkSkip(s *run, v *verdict) {
 		}
 		n := min(3, total-2)
 		limit := min(5, total-n)
-		x, err := s.get(p, q("_skip", strconv.Itoa(n), "_limit", strconv.Itoa(limit), "_pagination", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		f, ok := v.pageOK(x, "_skip")
+		x, f, ok := s.getPage(v, p, "_skip", q("_skip", strconv.Itoa(n), "_limit", strconv.Itoa(limit), "_pagination", "1")...)
 		if !ok {
 			continue
 		}
@@ -492,12 +470,7 @@ func checkPastEnd(s *run, v *verdict) {
 			v.skip("%s: no page past the end within _page ≤ %d", p, maxPage)
 			continue
 		}
-		x, err := s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page))...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		f, ok := v.pageOK(x, "a page past the end")
+		x, f, ok := s.getPage(v, p, "a page past the end", q("_limit", strconv.Itoa(s.cfg.limits.list), "_page", strconv.Itoa(page))...)
 		if !ok {
 			continue
 		}

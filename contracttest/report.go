@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,24 +60,33 @@ type Evidence struct {
 	Curl string `json:"curl,omitempty"`
 }
 
-// String renders the evidence on one line: message, request, status, body.
+// String renders the evidence on one line: message, [exchange], body.
 func (e Evidence) String() string {
 	var b strings.Builder
 	b.WriteString(e.Message)
-	if e.Request != "" {
-		fmt.Fprintf(&b, " [%s", e.Request)
-		if e.Credentials != "" {
-			fmt.Fprintf(&b, ", %s", e.Credentials)
-		}
-		if e.Status != 0 {
-			fmt.Fprintf(&b, " → %d", e.Status)
-		}
-		b.WriteString("]")
+	if x := e.Exchange(); x != "" {
+		fmt.Fprintf(&b, " [%s]", x)
 	}
 	if e.Body != "" {
 		fmt.Fprintf(&b, " body: %s", e.Body)
 	}
 	return b.String()
+}
+
+// Exchange writes the request, what it carried and the answer's status as every report
+// shows them: "GET /v1/contacts/export?_limit=5 (no credentials) → 401"; "" without a request.
+func (e Evidence) Exchange() string {
+	if e.Request == "" {
+		return ""
+	}
+	line := e.Request
+	if e.Credentials != "" {
+		line += " (" + e.Credentials + ")"
+	}
+	if e.Status != 0 {
+		line += " → " + strconv.Itoa(e.Status)
+	}
+	return line
 }
 
 // Result is the outcome of one check.

@@ -28,3 +28,26 @@ func TestReportFailures(t *testing.T) {
 		t.Error("a report without failures gives a non-empty Failures()")
 	}
 }
+
+// TestEvidenceExchange: the one line every report writes for a piece of evidence's request,
+// and String's use of it.
+func TestEvidenceExchange(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		e        Evidence
+		exchange string
+		str      string
+	}{
+		{name: "no request", e: Evidence{Message: "m", Body: "{}"}, exchange: "", str: "m body: {}"},
+		{name: "request only", e: Evidence{Message: "m", Request: "GET /x"}, exchange: "GET /x", str: "m [GET /x]"},
+		{name: "all", e: Evidence{Message: "m", Request: "GET /x", Credentials: "no credentials", Status: 401},
+			exchange: "GET /x (no credentials) → 401", str: "m [GET /x (no credentials) → 401]"},
+	} {
+		if got := c.e.Exchange(); got != c.exchange {
+			t.Errorf("%s: Exchange() = %q, want %q", c.name, got, c.exchange)
+		}
+		if got := c.e.String(); got != c.str {
+			t.Errorf("%s: String() = %q, want %q", c.name, got, c.str)
+		}
+	}
+}

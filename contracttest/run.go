@@ -486,7 +486,7 @@ func (v *verdict) add(e Evidence) {
 }
 
 func (v *verdict) result(d *checkDef) Result {
-	r := Result{ID: d.id.name, Group: d.group, Description: d.desc, Source: d.source}
+	r := Result{ID: d.id.name, Group: d.id.group(), Description: d.desc, Source: d.source}
 	switch {
 	case len(v.evidence) > 0:
 		r.Status, r.Evidence, r.Omitted = StatusFailed, v.evidence, v.omitted

@@ -210,9 +210,10 @@ func TestNextListIsBuiltAhead(t *testing.T) {
 // build of another (a list built ahead takes a pass over every contact).
 func TestListsAreReadWhileOneIsBuilt(t *testing.T) {
 	var lc listCache
+	st := &store{}
 	kept := &timedList{from: 0, until: 10}
-	lc.get(5, func(*timedList) *timedList { return kept })
-	lc.get(20, func(prev *timedList) *timedList {
+	lc.get(st, 5, func(*timedList) *timedList { return kept })
+	lc.get(st, 20, func(prev *timedList) *timedList {
 		if prev != kept {
 			t.Errorf("the build was not given the list before it")
 		}

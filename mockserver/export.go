@@ -15,8 +15,8 @@ import (
 // pageBuffers recycles the buffers pages are rendered into.
 var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
-// pageEntries recycles the scratch a page's entries are put in order in (orderPageIn): as
-// many as the largest first page.
+// pageEntries recycles the scratch a page's entries are put in order in (orderRange): room
+// for the largest page.
 var pageEntries = sync.Pool{New: func() any { e := make([]entry, 0, 128); return &e }}
 
 // handleExport serves /contacts/export (all false) and /contacts/export/all (all true).
@@ -75,8 +75,7 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 			// Only the page and what precedes it are ever put in order.
 			scratch := pageEntries.Get().(*[]entry)
 			defer pageEntries.Put(scratch) // the page is written before the handler returns
-			window := w.store.orderPageIn(*scratch, tl, list, order, offset+q.limit)
-			page = window[offset:]
+			page = w.store.orderRangeIn(*scratch, tl, list, order, offset, offset+q.limit)
 		}
 
 		piecewise := s.piecewise(variants)

@@ -23,8 +23,8 @@ func (s *Server) filterEntries(st *store, list []entry, books []int, q *exportQu
 	}
 	query := q.query
 	entryOnly := true
-	for _, f := range query.Fields() {
-		if f != "ModificationTimestamp" && f != "Id" && f != "OwnerId" {
+	for _, name := range query.Fields() {
+		if f, ok := fieldIndex[name]; !ok || !entryField(f) {
 			entryOnly = false
 		}
 	}
@@ -48,7 +48,7 @@ func (s *Server) filterEntries(st *store, list []entry, books []int, q *exportQu
 	}
 
 	lo, hi := 0, len(list)
-	b, hasBounds := query.TimeBounds("ModificationTimestamp")
+	b, hasBounds := query.TimeBounds(nameModified)
 	if hasBounds && onlyTimeRange(query.Root) {
 		// The bounds are the whole filter: the answer is a slice of the sorted list.
 		t := func(i int) time.Time { return time.Unix(list[i].mod, 0) }
@@ -90,7 +90,7 @@ func onlyTimeRange(n sparkql.Node) bool {
 	case *sparkql.Binary:
 		return n.Op == sparkql.And && onlyTimeRange(n.L) && onlyTimeRange(n.R)
 	case *sparkql.Condition:
-		if n.Field != "ModificationTimestamp" || n.Func != "" {
+		if n.Field != nameModified || n.Func != "" {
 			return false
 		}
 		switch n.Op {
@@ -130,7 +130,7 @@ func idCandidates(n sparkql.Node) ([]string, bool) {
 			return append(l, r...), lok && rok
 		}
 	case *sparkql.Condition:
-		if n.Field != "Id" || n.Func != "" || n.Op != sparkql.Eq {
+		if n.Field != nameID || n.Func != "" || n.Op != sparkql.Eq {
 			return nil, false
 		}
 		ids := make([]string, 0, len(n.Values))
@@ -224,11 +224,11 @@ type entryRecord struct {
 
 func (r entryRecord) Value(field string) (any, bool) {
 	switch field {
-	case "ModificationTimestamp":
+	case nameModified:
 		return time.Unix(r.e.mod, 0), true
-	case "Id":
+	case nameID:
 		return r.e.id, true
-	case "OwnerId":
+	case nameOwnerID:
 		return r.st.books[r.e.book].ownerBox, true
 	}
 	return nil, false
@@ -241,38 +241,35 @@ type recordView struct {
 }
 
 func (v recordView) Value(field string) (any, bool) {
+	f, ok := fieldIndex[field]
+	if !ok {
+		return nil, false
+	}
 	c := &v.r.c
-	switch field {
-	case "ModificationTimestamp":
-		return v.r.modified, true
-	case "OwnerId":
+	switch {
+	case f == fResourceURI:
+		return sparkmock.PathContact + c.ID, true
+	case f == fOwnerID:
 		return v.owner, true
-	case "Tags":
+	}
+	switch contactFields[f].kind {
+	case sparkmock.KindDateTime:
+		return v.r.modified, true
+	case sparkmock.KindStringList:
 		if c.Tags == nil {
 			return nil, false
 		}
 		return c.Tags, true
-	case "VowEnabled":
+	case sparkmock.KindBoolean:
 		return c.VowEnabled, c.HasVowEnabled
-	case "Birthday":
+	case sparkmock.KindDate:
 		// A Date field takes a time.Time whose calendar day (in its own zone) is the date.
-		d, err := time.Parse(time.DateOnly, c.Birthday)
+		s, _ := v.r.stringField(f)
+		d, err := time.Parse(time.DateOnly, s)
 		return d, err == nil
-	case "ResourceUri":
-		return sparkmock.PathContact + c.ID, true
 	}
-	if f, ok := fieldIndex[field]; ok {
-		if s, ok := v.r.stringField(f); ok {
-			return s, true
-		}
+	if s, ok := v.r.stringField(f); ok {
+		return s, true
 	}
 	return nil, false
 }
-
-var fieldIndex = func() map[string]int {
-	m := make(map[string]int, numFields)
-	for i, n := range fieldNames {
-		m[n] = i
-	}
-	return m
-}()

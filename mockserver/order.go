@@ -5,56 +5,24 @@ import (
 	"slices"
 )
 
-// stringField returns a string member of a record and whether the contact has it.
+// stringField returns a string (or date) member of a record and whether the contact has it.
 func (r *record) stringField(f int) (string, bool) {
-	c := &r.c
-	var s string
-	switch f {
-	case fID:
-		s = c.ID
-	case fOwnerID:
-		s = c.OwnerID
-	case fDisplayName:
-		s = c.DisplayName
-	case fGivenName:
-		s = c.GivenName
-	case fMiddleName:
-		s = c.MiddleName
-	case fFamilyName:
-		s = c.FamilyName
-	case fPrimaryEmail:
-		s = c.PrimaryEmail
-	case fSecondaryEmail:
-		s = c.SecondaryEmail
-	case fPrimaryPhoneNumber:
-		s = c.PrimaryPhoneNumber
-	case fMobilePhoneNumber:
-		s = c.MobilePhoneNumber
-	case fCompany:
-		s = c.Company
-	case fHomeStreetAddress:
-		s = c.HomeStreetAddress
-	case fHomeLocality:
-		s = c.HomeLocality
-	case fHomeRegion:
-		s = c.HomeRegion
-	case fHomePostalCode:
-		s = c.HomePostalCode
-	case fBirthday:
-		s = c.Birthday
+	if get := contactFields[f].str; get != nil {
+		s := *get(&r.c)
+		return s, s != ""
 	}
-	return s, s != ""
+	return "", false
 }
 
 // defaultOrder is the order of an export without _orderby ([choice]: the documentation names
 // none): Id ascending. Ids begin with the creation time, so a new contact comes last and a
 // modification never moves one: a client reading a full export page by page (by offset)
 // while contacts change loses none. A request may be given another default (requestState.order).
-var defaultOrder = []sortKey{{field: fID, name: "Id"}}
+var defaultOrder = []sortKey{keyOn(fID)}
 
 // modificationOrder is ModificationTimestamp then Id ascending: the order of a timed list, and
 // the mock's default order before Id (a variant may restore it).
-var modificationOrder = []sortKey{{field: fModificationTimestamp, name: "ModificationTimestamp"}, {field: fID, name: "Id"}}
+var modificationOrder = []sortKey{keyOn(fModificationTimestamp), keyOn(fID)}
 
 // isIDOrder says whether keys ask for Id ascending.
 func isIDOrder(keys []sortKey) bool {
@@ -110,7 +78,7 @@ func newestFirst(list []entry, need int) []entry {
 // generating records.
 func entryOnly(keys []sortKey) bool {
 	for _, k := range keys {
-		if k.field != fModificationTimestamp && k.field != fID && k.field != fOwnerID {
+		if !entryField(k.field) {
 			return false
 		}
 	}
@@ -133,70 +101,77 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 	if isNewestFirst(keys) {
 		return newestFirst(list, need)
 	}
-	type item struct {
-		e entry
-		r *record // nil when the keys need only what entries carry
-	}
-	withRecords := !entryOnly(keys)
-	compare := func(a, b item) int { return s.compareEntries(keys, a.e, b.e, a.r, b.r) }
-	load := func(e entry) item {
-		if withRecords {
-			return item{e, s.record(e)}
-		}
-		return item{e: e}
-	}
-	var items []item
 	if need*4 >= len(list) || need > maxHeapWindow {
-		// A full sort holds the keys' values, not every record (sortkeys.go).
+		// A full sort holds a word per contact and key, not every record (sortkeys.go).
 		pos := s.sortPositions(list, keys)
 		out := make([]entry, need)
 		for i, p := range pos[:need] {
 			out[i] = list[p]
 		}
 		return out
-	} else {
-		// A max-heap of the need best so far: the worst of them on top, replaced by anything better.
-		h := make([]item, 0, need)
-		down := func(i int) {
-			for {
-				l, worst := 2*i+1, i
-				if l < len(h) && compare(h[l], h[worst]) > 0 {
-					worst = l
-				}
-				if r := l + 1; r < len(h) && compare(h[r], h[worst]) > 0 {
-					worst = r
-				}
-				if worst == i {
-					return
-				}
-				h[i], h[worst] = h[worst], h[i]
-				i = worst
-			}
-		}
-		for _, e := range list {
-			it := load(e)
-			if len(h) < need {
-				h = append(h, it)
-				for i := len(h) - 1; i > 0; {
-					p := (i - 1) / 2
-					if compare(h[i], h[p]) <= 0 {
-						break
-					}
-					h[i], h[p] = h[p], h[i]
-					i = p
-				}
-				continue
-			}
-			if compare(it, h[0]) < 0 {
-				h[0] = it
-				down(0)
-			}
-		}
-		slices.SortFunc(h, compare)
-		items = h
 	}
-	out := make([]entry, len(items))
-	for i, it := range items {
+	// A max-heap of the need best so far: the worst of them on top, replaced by anything
+	// better. Each holds its keys' values (sortkeys.go), not its record.
+	type item struct {
+		e entry
+		v []sortValue // v[j] for keys[j]; nil when the keys need only what entries carry
+	}
+	nk := len(keys)
+	withValues := !entryOnly(keys)
+	names := namesOnly(keys)
+	var held []sortValue // the heap's values, nk per item
+	if withValues {
+		held = make([]sortValue, (need+1)*nk)
+	}
+	compare := func(a, b item) int { return s.compareByValues(keys, a.e, b.e, a.v, b.v) }
+	h := make([]item, 0, need)
+	down := func(i int) {
+		for {
+			l, worst := 2*i+1, i
+			if l < len(h) && compare(h[l], h[worst]) > 0 {
+				worst = l
+			}
+			if r := l + 1; r < len(h) && compare(h[r], h[worst]) > 0 {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			h[i], h[worst] = h[worst], h[i]
+			i = worst
+		}
+	}
+	for _, e := range list {
+		it := item{e: e}
+		if withValues {
+			it.v = held[need*nk:] // the candidate's values, in the spare place
+			s.keyValues(e, keys, names, it.v)
+		}
+		if len(h) < need {
+			if withValues {
+				it.v = held[len(h)*nk : (len(h)+1)*nk : (len(h)+1)*nk]
+				copy(it.v, held[need*nk:])
+			}
+			h = append(h, it)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if compare(h[i], h[p]) <= 0 {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+			continue
+		}
+		if compare(it, h[0]) < 0 {
+			copy(h[0].v, it.v) // h[0]'s place takes the candidate's values
+			h[0].e = e
+			down(0)
+		}
+	}
+	slices.SortFunc(h, compare)
+	out := make([]entry, len(h))
+	for i, it := range h {
 		out[i] = it.e
 	}
 	return out

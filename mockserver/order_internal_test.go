@@ -53,13 +53,7 @@ func TestOrderWindowIsThePrefixOfTheFullSort(t *testing.T) {
 // pages read from it are the pages orderWindow selects, for every kind of key, on the whole
 // list and on runs of it; a set that is not a run of the list is never cached.
 func TestSortedRunsAnswerAsTheSelectionDoes(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := s.world().store
-	st.minSortedSpan = 1
-	tl := st.snapshot(time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)).allTimed(0)
+	s, st, tl := sortEveryRun(t)
 	n := len(tl.list)
 	runs := [][2]int{{0, n}, {n / 3, n}, {17, n/2 + 5}}
 	orders := []string{"DisplayName", "-FamilyName,Id", "OwnerId,-ModificationTimestamp", "-VowEnabled,HomeRegion", "-Id"}

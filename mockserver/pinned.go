@@ -23,21 +23,21 @@ func pinnedRecords(tree *fixtures.Tree, v *validator, loc *time.Location) (map[s
 		problems = append(problems, fmt.Sprintf("%s:%d: %s: %s", tree.Source, p.Line, p.Entry(), fmt.Sprintf(format, args...)))
 	}
 	for _, p := range tree.Pinned {
-		if _, ok := p.Fields["OwnerId"]; ok {
-			fail(p, "OwnerId comes from account; leave it out")
+		if _, ok := p.Fields[nameOwnerID]; ok {
+			fail(p, "%s comes from account; leave it out", nameOwnerID)
 			continue
 		}
 		fields := make(map[string]any, len(p.Fields)+1)
 		for k, val := range p.Fields {
 			fields[k] = val
 		}
-		id, _ := fields["Id"].(string)
+		id, _ := fields[nameID].(string)
 		uri := sparkmock.PathContact + id
-		if given, ok := fields["ResourceUri"]; ok && given != uri {
-			fail(p, "ResourceUri %v must be %s (or left out)", given, uri)
+		if given, ok := fields[nameResourceURI]; ok && given != uri {
+			fail(p, "%s %v must be %s (or left out)", nameResourceURI, given, uri)
 			continue
 		}
-		fields["ResourceUri"] = uri
+		fields[nameResourceURI] = uri
 		if err := v.item[formOwn].VisitJSON(fields); err != nil {
 			fail(p, "does not match the Contact schema of openapi.yaml: %s", firstLine(err.Error()))
 			continue
@@ -63,76 +63,41 @@ func pinnedRecords(tree *fixtures.Tree, v *validator, loc *time.Location) (map[s
 
 // pinnedContact maps the fields the generator knows into a Contact and returns the others.
 func pinnedContact(fields map[string]any, epoch time.Time) (fixtures.Contact, map[string]any, error) {
-	c := fixtures.Contact{ID: fields["Id"].(string), Modified: epoch}
+	c := fixtures.Contact{ID: fields[nameID].(string), Modified: epoch}
 	extra := map[string]any{}
 	for name, val := range fields {
-		switch name {
-		case "Id", "ResourceUri":
-		case "ModificationTimestamp":
+		f, known := fieldIndex[name]
+		cf := contactFields[f]
+		switch {
+		case !known || f == fOwnerID:
+			extra[name] = val
+		case f == fID || f == fResourceURI:
+		case cf.kind == sparkmock.KindDateTime:
 			t, err := time.Parse(time.RFC3339Nano, val.(string))
 			if err != nil {
-				return c, nil, fmt.Errorf("ModificationTimestamp %q: %v", val, err)
+				return c, nil, fmt.Errorf("%s %q: %v", name, val, err)
 			}
 			// Whole seconds, like every timestamp the export writes.
 			c.Modified = t.Truncate(time.Second).UTC()
-		case "Tags":
+		case cf.kind == sparkmock.KindStringList:
 			c.Tags = []string{}
 			for _, t := range val.([]any) {
 				c.Tags = append(c.Tags, t.(string))
 			}
-		case "VowEnabled":
+		case cf.kind == sparkmock.KindBoolean:
 			c.VowEnabled, c.HasVowEnabled = val.(bool), true
 		default:
-			f, known := fieldIndex[name]
 			s, isString := val.(string)
-			if !known || !isString || f == fOwnerID {
-				extra[name] = val
-				continue
-			}
-			if s == "" {
+			if !isString || s == "" || cf.str == nil {
 				// The generator's records treat "" as absent; keep an explicit empty value as is.
 				extra[name] = val
 				continue
 			}
-			*stringFieldPtr(&c, f) = s
+			*cf.str(&c) = s
 		}
 	}
 	c.Created = c.Modified
 	return c, extra, nil
-}
-
-func stringFieldPtr(c *fixtures.Contact, f int) *string {
-	switch f {
-	case fDisplayName:
-		return &c.DisplayName
-	case fGivenName:
-		return &c.GivenName
-	case fMiddleName:
-		return &c.MiddleName
-	case fFamilyName:
-		return &c.FamilyName
-	case fPrimaryEmail:
-		return &c.PrimaryEmail
-	case fSecondaryEmail:
-		return &c.SecondaryEmail
-	case fPrimaryPhoneNumber:
-		return &c.PrimaryPhoneNumber
-	case fMobilePhoneNumber:
-		return &c.MobilePhoneNumber
-	case fCompany:
-		return &c.Company
-	case fHomeStreetAddress:
-		return &c.HomeStreetAddress
-	case fHomeLocality:
-		return &c.HomeLocality
-	case fHomeRegion:
-		return &c.HomeRegion
-	case fHomePostalCode:
-		return &c.HomePostalCode
-	case fBirthday:
-		return &c.Birthday
-	}
-	panic(fmt.Sprintf("field %d is not a string field", f))
 }
 
 // appendExtra writes members the generator does not know after the others, in name order.

@@ -37,60 +37,56 @@ func newRecord(c fixtures.Contact, loc *time.Location) *record {
 		}
 		start := len(b)
 		b = append(b, '"')
-		b = append(b, fieldNames[f]...)
+		b = append(b, contactFields[f].name...)
 		b = append(b, '"', ':')
 		b = value(b)
 		r.members[f] = span{int32(start), int32(len(b))}
 	}
-	str := func(f int, s string) {
-		if s != "" {
-			member(f, func(b []byte) []byte { return sparkmock.AppendJSONString(b, s) })
+	for f, cf := range contactFields {
+		switch {
+		case f == fResourceURI:
+			member(f, func(b []byte) []byte {
+				b = append(b, '"')
+				b = append(b, sparkmock.PathContact...)
+				b = append(b, c.ID...)
+				return append(b, '"')
+			})
+		case f == fOwnerID:
+			// Not in the /export form: appendTo splices it in after Id for /export/all.
+		case cf.str != nil:
+			if s := *cf.str(&r.c); s != "" {
+				member(f, func(b []byte) []byte { return sparkmock.AppendJSONString(b, s) })
+			}
+			if f == fID {
+				r.idEnd = len(b)
+			}
+		case cf.kind == sparkmock.KindStringList:
+			if c.Tags != nil {
+				member(f, func(b []byte) []byte {
+					b = append(b, '[')
+					for i, t := range c.Tags {
+						if i > 0 {
+							b = append(b, ',')
+						}
+						b = sparkmock.AppendJSONString(b, t)
+					}
+					return append(b, ']')
+				})
+			}
+		case cf.kind == sparkmock.KindBoolean:
+			if c.HasVowEnabled {
+				member(f, func(b []byte) []byte { return strconv.AppendBool(b, c.VowEnabled) })
+			}
+		case cf.kind == sparkmock.KindDateTime:
+			// [choice] ModificationTimestamp is written at the service zone's offset at that
+			// instant (any offset names the same instant; the timestamps-utc variant writes Z).
+			member(f, func(b []byte) []byte {
+				b = append(b, '"')
+				b = r.modified.AppendFormat(b, time.RFC3339)
+				return append(b, '"')
+			})
 		}
 	}
-	member(fResourceURI, func(b []byte) []byte {
-		b = append(b, '"')
-		b = append(b, sparkmock.PathContact...)
-		b = append(b, c.ID...)
-		return append(b, '"')
-	})
-	str(fID, c.ID)
-	r.idEnd = len(b)
-	str(fDisplayName, c.DisplayName)
-	str(fGivenName, c.GivenName)
-	str(fMiddleName, c.MiddleName)
-	str(fFamilyName, c.FamilyName)
-	str(fPrimaryEmail, c.PrimaryEmail)
-	str(fSecondaryEmail, c.SecondaryEmail)
-	str(fPrimaryPhoneNumber, c.PrimaryPhoneNumber)
-	str(fMobilePhoneNumber, c.MobilePhoneNumber)
-	str(fCompany, c.Company)
-	str(fHomeStreetAddress, c.HomeStreetAddress)
-	str(fHomeLocality, c.HomeLocality)
-	str(fHomeRegion, c.HomeRegion)
-	str(fHomePostalCode, c.HomePostalCode)
-	str(fBirthday, c.Birthday)
-	if c.Tags != nil {
-		member(fTags, func(b []byte) []byte {
-			b = append(b, '[')
-			for i, t := range c.Tags {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = sparkmock.AppendJSONString(b, t)
-			}
-			return append(b, ']')
-		})
-	}
-	if c.HasVowEnabled {
-		member(fVowEnabled, func(b []byte) []byte { return strconv.AppendBool(b, c.VowEnabled) })
-	}
-	// [choice] ModificationTimestamp is written at the service zone's offset at that instant
-	// (any offset names the same instant; the timestamps-utc variant writes Z).
-	member(fModificationTimestamp, func(b []byte) []byte {
-		b = append(b, '"')
-		b = r.modified.AppendFormat(b, time.RFC3339)
-		return append(b, '"')
-	})
 	r.json = append(b, '}')
 	return r
 }

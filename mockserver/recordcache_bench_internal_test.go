@@ -21,7 +21,9 @@ import (
 // SPARKMOCK_BENCH_CONTACTS says otherwise (docs/benchmarks.md has 1,000,000 and 3,000,000),
 // with no bound and 32 MB unless SPARKMOCK_BENCH_CACHE_MB lists others ("64" or "0 64").
 // It also reports the process's RSS: once the index is built (rss-index-MB) and at its peak
-// during the walk (peak-RSS-MB, Linux only: the peak is reset after the index is built).
+// during the walk (peak-RSS-MB, Linux only: the peak is reset after the index is built), the
+// walk's time (walk-s), and the soft memory limit the binary would set (mem-limit-MB; none
+// when GOMEMLIMIT is set: GOMEMLIMIT=off measures without one).
 func BenchmarkWalkByNameHeap(b *testing.B) {
 	n := benchContacts(50_000)
 	tree := scaleTree(b, n)
@@ -55,6 +57,11 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 				}
 				srv.Warm(now)
 				index := heapMB()
+				// The soft memory limit the binary sets (cmd/mockserver), unless GOMEMLIMIT is set.
+				if os.Getenv("GOMEMLIMIT") == "" {
+					defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+					srv.ManageMemoryLimit(func(limit int64) { debug.SetMemoryLimit(limit) })
+				}
 				debug.FreeOSMemory()
 				rssIndex := procStatusMB("VmRSS")
 				_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM
@@ -68,13 +75,19 @@ func BenchmarkWalkByNameHeap(b *testing.B) {
 						b.Fatalf("page %d: %d %s", page, rec.Code, rec.Body.String())
 					}
 				}
+				start := time.Now()
 				get(1)
 				srv.world().store.sorts.Wait()
 				pages := min(n/25, 100_000) // _page stops at 100,000; the sort has read every contact anyway
 				for k := range 20 {
 					get(1 + k*(pages-1)/19)
 				}
+				walk := time.Since(start)
+				if limit := srv.MemoryLimit(); limit > 0 {
+					b.ReportMetric(float64(limit)/(1<<20), "mem-limit-MB") // as the walk left it
+				}
 				after := heapMB()
+				b.ReportMetric(walk.Seconds(), "walk-s")
 				b.ReportMetric(index, "index-MB")
 				b.ReportMetric(after, "heap-after-MB")
 				b.ReportMetric(after-index, "records-MB")

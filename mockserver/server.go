@@ -114,6 +114,8 @@ type Server struct {
 	metrics     *metrics
 	ready       atomic.Bool
 	data        atomic.Pointer[world]
+	index       indexMeter  // the bytes of the stores' indexes (memlimit.go)
+	memLimit    memoryLimit // the soft memory limit that follows it, once asked for
 }
 
 // world is the data the server answers from; it is swapped as a whole on reload.
@@ -135,25 +137,19 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Tree = tree
 	}
-	if cfg.Location == nil {
-		loc, err := time.LoadLocation(sparkmock.DefaultZone)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: time zone %s: %w", sparkmock.DefaultZone, err)
-		}
-		cfg.Location = loc
+	loc, err := sparkmock.LocationOrDefault(cfg.Location)
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
 	}
+	cfg.Location = loc
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.Spec == nil {
-		doc, err := sparkmock.LoadSpec(context.Background(), nil)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		cfg.Spec = doc
+	if cfg.Spec, err = sparkmock.SpecOrDefault(context.Background(), cfg.Spec); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	specFields, err := sparkmock.ContactFields(cfg.Spec)
 	if err != nil {
@@ -279,7 +275,8 @@ func (s *Server) Reload(tree *fixtures.Tree) error {
 		s.metrics.reloadErrs.Inc()
 		return err
 	}
-	s.data.Store(&world{tree: tree, store: st})
+	old := s.data.Swap(&world{tree: tree, store: st})
+	s.index.add(-old.store.index.Load()) // what requests in flight still build on it stays counted: little
 	s.metrics.reloads.Inc()
 	return nil
 }
@@ -292,6 +289,8 @@ func (s *Server) newStore(tree *fixtures.Tree) (*store, error) {
 		return nil, err
 	}
 	st.budget = newRecordBudget(s.cfg.RecordCacheBytes)
+	st.meter = &s.index
+	s.index.add(st.index.Load()) // what newStore built before it had the meter
 	st.tooMany = math.MaxInt64
 	if max := s.cfg.MaxContacts; max > 0 {
 		now := s.clock()

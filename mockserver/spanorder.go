@@ -22,8 +22,36 @@ import (
 
 // spanOrders holds the sorted runs of one timed list.
 type spanOrders struct {
-	mu sync.Mutex
-	m  map[spanKey]*spanOrder
+	mu   sync.Mutex
+	m    map[spanKey]*spanOrder
+	kept bool // the list is kept by a cache: a run made ready is counted in the index
+}
+
+// held sets kept and returns the bytes of the runs ready.
+func (o *spanOrders) held(kept bool) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.kept = kept
+	var n int64
+	for _, so := range o.m {
+		if so.ready.Load() {
+			n += int64(cap(so.pos)) * 4
+		}
+	}
+	return n
+}
+
+// publish makes a run ready, and returns the bytes to count in the index (none while the list
+// is not kept: they are counted when it is).
+func (o *spanOrders) publish(so *spanOrder, pos []int32, keys []sortKey) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	so.pos, so.keys = pos, keys
+	so.ready.Store(true) // publishes pos: readers load ready first
+	if !o.kept {
+		return 0
+	}
+	return int64(cap(pos)) * 4
 }
 
 // spanKey names a run [lo, hi) of a timed list and the order asked for.
@@ -49,40 +77,47 @@ const (
 // orderPage returns the first need entries of list, a subset of tl.list, in the order keys
 // ask for: from a sorted run when one is ready, by orderWindow otherwise.
 func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
-	return s.orderPageIn(nil, tl, list, keys, need)
+	return s.orderRange(tl, list, keys, 0, need)
 }
 
-// orderPageIn is orderPage that may build the page in scratch's memory (the caller's, reused
-// from request to request) instead of allocating it.
-func (s *store) orderPageIn(scratch []entry, tl *timedList, list []entry, keys []sortKey, need int) []entry {
+// orderRange returns the entries skip to need (excluded) of orderPage's order: a page, without
+// the entries before it (a deep page read from a sorted run costs the page, not the window).
+func (s *store) orderRange(tl *timedList, list []entry, keys []sortKey, skip, need int) []entry {
+	return s.orderRangeIn(nil, tl, list, keys, skip, need)
+}
+
+// orderRangeIn is orderRange building a page it copies in scratch's memory when it fits (the
+// caller's, reused from request to request), so that it allocates nothing.
+func (s *store) orderRangeIn(scratch []entry, tl *timedList, list []entry, keys []sortKey, skip, need int) []entry {
 	need = min(need, len(list))
+	skip = min(skip, max(need, 0))
 	if isIDOrder(keys) && need > 0 {
 		// The whole list, or a long run of it, is read from the list's Id order; a short run
 		// is sorted like any other order (a sorted run once it is long enough).
 		if lo, ok := spanOf(tl.list, list); ok && len(list)*16 >= len(tl.list) {
-			return idWalk(scratch, tl, lo, lo+len(list), need)
+			return idWalk(scratch, tl, lo, lo+len(list), skip, need)
 		}
 	}
 	if need <= 0 || len(list) < s.minSortedSpan || isListOrder(keys) || isNewestFirst(keys) {
-		return s.orderWindow(list, keys, need)
+		return s.orderWindow(list, keys, need)[skip:]
 	}
 	lo, ok := spanOf(tl.list, list)
 	if !ok {
-		return s.orderWindow(list, keys, need)
+		return s.orderWindow(list, keys, need)[skip:]
 	}
 	key := spanKey{order: orderText(keys), lo: lo, hi: lo + len(list)}
 	so, fresh := tl.orders.lookup(key)
 	if so != nil && so.ready.Load() {
-		out := make([]entry, need)
-		for i, p := range so.pos[:need] {
-			out[i] = tl.list[p]
+		out := pageIn(scratch, need-skip)
+		for _, p := range so.pos[skip:need] {
+			out = append(out, tl.list[p])
 		}
 		return out
 	}
 	if fresh {
 		s.sortSpan(tl, key, keys, so)
 	}
-	return s.orderWindow(list, keys, need)
+	return s.orderWindow(list, keys, need)[skip:]
 }
 
 // spanOf finds where part lies in full when it is a contiguous run of it (the same memory,
@@ -98,17 +133,25 @@ func spanOf(full, part []entry) (int, bool) {
 	return i, &full[i] == &part[0]
 }
 
-// idWalk returns the first need entries of the run [lo, hi) of tl.list in Id order, walking
-// the list's Id order.
-func idWalk(scratch []entry, tl *timedList, lo, hi, need int) []entry {
-	out := scratch[:0]
-	if cap(out) < need {
-		out = make([]entry, 0, need)
+// pageIn returns an empty slice for n entries: scratch when it has room, new memory otherwise.
+func pageIn(scratch []entry, n int) []entry {
+	if cap(scratch) >= n {
+		return scratch[:0]
 	}
+	return make([]entry, 0, n)
+}
+
+// idWalk returns the entries skip to need (excluded) of the run [lo, hi) of tl.list in Id
+// order, walking the list's Id order.
+func idWalk(scratch []entry, tl *timedList, lo, hi, skip, need int) []entry {
+	out := pageIn(scratch, need-skip)
+	seen := 0
 	for _, p := range tl.byID {
 		if int(p) >= lo && int(p) < hi {
-			out = append(out, tl.list[p])
-			if len(out) == need {
+			if seen >= skip {
+				out = append(out, tl.list[p])
+			}
+			if seen++; seen == need {
 				break
 			}
 		}
@@ -172,8 +215,7 @@ func (s *store) sortSpan(tl *timedList, key spanKey, keys []sortKey, so *spanOrd
 		for i := range pos {
 			pos[i] += int32(key.lo)
 		}
-		so.pos, so.keys = pos, keys
-		so.ready.Store(true) // publishes pos: readers load ready first
+		s.countIndex(tl.orders.publish(so, pos, keys))
 	}()
 }
 
@@ -234,8 +276,7 @@ func (s *store) carryOrders(prev, tl *timedList, kept []int32, n int) {
 		pos = append(pos, old[from:]...)
 		key := spanKey{order: r.key.order, lo: lo, hi: len(tl.list)}
 		if so, fresh := tl.orders.lookup(key); fresh {
-			so.pos, so.keys = pos, keys
-			so.ready.Store(true)
+			s.countIndex(tl.orders.publish(so, pos, keys))
 		}
 	}
 }

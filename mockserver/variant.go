@@ -150,7 +150,7 @@ func selectVariants(def variantSet) echo.MiddlewareFunc {
 // in selectVariants.)
 func variantOrder(keys []sortKey, variants variantSet) []sortKey {
 	if len(keys) > 0 && variants.has(vTiesIDDesc) && !slices.ContainsFunc(keys, func(k sortKey) bool { return k.field == fID }) {
-		return append(slices.Clip(keys), sortKey{field: fID, name: "Id", desc: true})
+		return append(slices.Clip(keys), sortKey{field: fID, name: nameID, desc: true})
 	}
 	return keys
 }

@@ -31,12 +31,7 @@ const (
 var opNames = [...]string{Eq: "Eq", Ne: "Ne", Gt: "Gt", Ge: "Ge", Lt: "Lt", Le: "Le", Bt: "Bt"}
 
 // String returns the operator as written in canonical form, e.g. "Eq".
-func (o Op) String() string {
-	if o >= Eq && o <= Bt {
-		return opNames[o]
-	}
-	return "Op(invalid)"
-}
+func (o Op) String() string { return enumName(opNames[:], o, "Op") }
 
 // Conj is the conjunction of a Binary node.
 type Conj int
@@ -54,12 +49,7 @@ const (
 var conjNames = [...]string{And: "And", Or: "Or", AndNot: "Not"}
 
 // String returns the conjunction as written in canonical form: "And", "Or" or "Not".
-func (c Conj) String() string {
-	if c >= And && c <= AndNot {
-		return conjNames[c]
-	}
-	return "Conj(invalid)"
-}
+func (c Conj) String() string { return enumName(conjNames[:], c, "Conj") }
 
 // Condition is one expression "Field Op Values", e.g. City Eq 'Fargo','Moorhead'.
 type Condition struct {
@@ -130,12 +120,7 @@ var kindNames = [...]string{
 }
 
 // String returns the kind's name as used in error messages, e.g. "datetime".
-func (k Kind) String() string {
-	if k >= KindString && k <= KindCall {
-		return kindNames[k]
-	}
-	return "Kind(invalid)"
-}
+func (k Kind) String() string { return enumName(kindNames[:], k, "Kind") }
 
 // StringMatch says how a string value is compared with a field by Eq and Ne.
 type StringMatch int
@@ -185,4 +170,13 @@ type Resolved struct {
 	// Time is the instant of a KindDateTime, or for a KindDate the midnight starting that day
 	// in Options.Location (its calendar day is Time.Date()).
 	Time time.Time
+}
+
+// enumName is e's name in names (indexed by value), or "kind(invalid)" for a value that has
+// none, so a constant added without a name never reads as another one.
+func enumName[E ~int](names []string, e E, kind string) string {
+	if e >= 0 && int(e) < len(names) && names[e] != "" {
+		return names[e]
+	}
+	return kind + "(invalid)"
 }

@@ -449,28 +449,33 @@ func (e *numEval) eval(r Record) bool {
 		return false
 	}
 	n, ok := toNum(v)
-	if !ok {
-		return false
-	}
-	switch e.op {
+	return ok && compareOp(e.op, n, e.vals, compareNum)
+}
+
+// compareOp applies op to v, the operands and order, which places v against one operand
+// (negative before it, 0 equal to it, positive after it). Eq and Ne look for v among all the
+// operands; Bt is from operands[0] to operands[1], both included. Numbers, days and instants
+// all compare through it, so each operator means the same on every kind.
+func compareOp[V, O any](op Op, v V, operands []O, order func(V, O) int) bool {
+	switch op {
 	case Eq, Ne:
-		for _, x := range e.vals {
-			if compareNum(n, x) == 0 {
-				return e.op == Eq
+		for _, x := range operands {
+			if order(v, x) == 0 {
+				return op == Eq
 			}
 		}
-		return e.op == Ne
+		return op == Ne
 	case Gt:
-		return compareNum(n, e.vals[0]) > 0
+		return order(v, operands[0]) > 0
 	case Ge:
-		return compareNum(n, e.vals[0]) >= 0
+		return order(v, operands[0]) >= 0
 	case Lt:
-		return compareNum(n, e.vals[0]) < 0
+		return order(v, operands[0]) < 0
 	case Le:
-		return compareNum(n, e.vals[0]) <= 0
+		return order(v, operands[0]) <= 0
 	case Bt:
 		// [choice] Bt with low above high is not an error; it matches nothing.
-		return compareNum(n, e.vals[0]) >= 0 && compareNum(n, e.vals[1]) <= 0
+		return order(v, operands[0]) >= 0 && order(v, operands[1]) <= 0
 	}
 	return false
 }
@@ -519,27 +524,7 @@ func (e *dayEval) eval(r Record) bool {
 	}
 	// [choice] a Date value's day is read in its own location (t.Date()), never converted: a date has no instant.
 	y, m, d := t.Date()
-	day := dayNumber(y, m, d)
-	switch e.op {
-	case Eq, Ne:
-		for _, x := range e.days {
-			if day == x {
-				return e.op == Eq
-			}
-		}
-		return e.op == Ne
-	case Gt:
-		return day > e.days[0]
-	case Ge:
-		return day >= e.days[0]
-	case Lt:
-		return day < e.days[0]
-	case Le:
-		return day <= e.days[0]
-	case Bt:
-		return day >= e.days[0] && day <= e.days[1]
-	}
-	return false
+	return compareOp(e.op, dayNumber(y, m, d), e.days, cmpOrdered[int64])
 }
 
 // span is the set of instants a value stands for on a DateTime field: one instant for a
@@ -549,27 +534,17 @@ type span struct {
 	point  bool
 }
 
-func (s span) contains(t time.Time) bool {
-	if s.point {
-		return t.Equal(s.lo)
+// spanOrder places t against s: negative before it, 0 within it, positive after all of it.
+func spanOrder(t time.Time, s span) int {
+	switch {
+	case s.point:
+		return t.Compare(s.lo)
+	case t.Before(s.lo):
+		return -1
+	case t.Before(s.hi):
+		return 0
 	}
-	return !t.Before(s.lo) && t.Before(s.hi)
-}
-
-// after reports whether t is later than the whole span ("Gt").
-func (s span) after(t time.Time) bool {
-	if s.point {
-		return t.After(s.lo)
-	}
-	return !t.Before(s.hi)
-}
-
-// upTo reports whether t is not later than the span's end ("Le").
-func (s span) upTo(t time.Time) bool {
-	if s.point {
-		return !t.After(s.lo)
-	}
-	return t.Before(s.hi)
+	return 1
 }
 
 // timeEval compares a DateTime field by instant, or by calendar day in Location for a date.
@@ -581,27 +556,5 @@ type timeEval struct {
 
 func (e *timeEval) eval(r Record) bool {
 	t, ok := timeValue(r, e.field)
-	if !ok {
-		return false
-	}
-	switch e.op {
-	case Eq, Ne:
-		for _, s := range e.spans {
-			if s.contains(t) {
-				return e.op == Eq
-			}
-		}
-		return e.op == Ne
-	case Gt:
-		return e.spans[0].after(t)
-	case Ge:
-		return !t.Before(e.spans[0].lo)
-	case Lt:
-		return t.Before(e.spans[0].lo)
-	case Le:
-		return e.spans[0].upTo(t)
-	case Bt:
-		return !t.Before(e.spans[0].lo) && e.spans[1].upTo(t)
-	}
-	return false
+	return ok && compareOp(e.op, t, e.spans, spanOrder)
 }

@@ -32,12 +32,7 @@ var typeNames = [...]string{
 }
 
 // String returns the type's name, e.g. "DateTime".
-func (t Type) String() string {
-	if t.valid() {
-		return typeNames[t]
-	}
-	return "Type(invalid)"
-}
+func (t Type) String() string { return enumName(typeNames[:], t, "Type") }
 
 func (t Type) valid() bool { return t >= String && t <= StringList }
 

@@ -65,12 +65,10 @@ func runProxy(ctx context.Context, o *options, log *slog.Logger, stdout io.Write
 		// at 4x the live heap instead of 2x halves the collector's CPU, for a few MB more.
 		debug.SetGCPercent(400)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// [choice] A soft memory limit bounds what GOGC=400 lets the heap grow to: the
-		// answers buffered (twice, while a buffer grows) and 64 MiB for everything else.
-		// The defaults give 192 MiB, under the 256 Mi of the Kubernetes manifests.
-		debug.SetMemoryLimit(2*int64(o.maxBuffered) + 64<<20)
-	}
+	// [choice] A soft memory limit bounds what GOGC=400 lets the heap grow to: the
+	// answers buffered (twice, while a buffer grows) and 64 MiB for everything else.
+	// The defaults give 192 MiB, under the 256 Mi of the Kubernetes manifests.
+	softMemoryLimit(2*int64(o.maxBuffered) + 64<<20)
 	cfg := proxy.DefaultConfig()
 	cfg.Upstream = up.String()
 	cfg.Timeout = o.upstreamTimeout

@@ -333,6 +333,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	} else {
 		srv.Warm(time.Now())
 	}
+	// [choice] A soft memory limit that follows the index and -cache-mb (ManageMemoryLimit),
+	// unless GOMEMLIMIT is set: GOMEMLIMIT=off for none.
+	srv.ManageMemoryLimit(softMemoryLimit)
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {

@@ -130,7 +130,7 @@ details>summary{cursor:pointer}
 <details open><summary>{{len .Evidence}} piece(s) of evidence{{if .Omitted}}, {{.Omitted}} more not shown{{end}}</summary>
 {{- range .Evidence}}
 <p>{{.Message}}</p>
-{{- if .Request}}<pre>{{.Request}}{{if .Credentials}} ({{.Credentials}}){{end}}{{if .Status}} → {{.Status}}{{end}}</pre>{{end}}
+{{- with .Exchange}}<pre>{{.}}</pre>{{end}}
 {{- if .Curl}}<pre>{{.Curl}}</pre>{{end}}
 {{- if .Body}}<pre>{{.Body}}</pre>{{end}}
 {{- end}}

@@ -12,27 +12,27 @@ import (
 
 // The JUnit XML schema CI systems read (Jenkins, GitLab, GitHub actions, Azure…).
 type junitSuites struct {
-	XMLName   xml.Name     `xml:"testsuites"`
-	Name      string       `xml:"name,attr"`
-	Tests     int          `xml:"tests,attr"`
-	Failures  int          `xml:"failures,attr"`
-	Errors    int          `xml:"errors,attr"`
-	Skipped   int          `xml:"skipped,attr"`
-	Time      string       `xml:"time,attr"`
-	Timestamp string       `xml:"timestamp,attr"`
-	Suites    []junitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	Name    string   `xml:"name,attr"`
+	junitTally
+	Suites []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
+	Name string `xml:"name,attr"`
+	junitTally
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitCase     `xml:"testcase"`
+}
+
+// junitTally is what testsuites and each testsuite both say of the test cases they hold.
+type junitTally struct {
+	Tests     int    `xml:"tests,attr"`
+	Failures  int    `xml:"failures,attr"`
+	Errors    int    `xml:"errors,attr"`
+	Skipped   int    `xml:"skipped,attr"`
+	Time      string `xml:"time,attr"`
+	Timestamp string `xml:"timestamp,attr"`
 }
 
 type junitProperty struct {
@@ -66,8 +66,8 @@ func JUnit(w io.Writer, r *contracttest.Report) error {
 	r = printableCopy(r)
 	t := r.Totals()
 	stamp := r.Started.UTC().Format("2006-01-02T15:04:05")
-	out := junitSuites{Name: "contracttest " + r.BaseURL, Tests: t.Checks, Failures: t.Failed, Errors: t.Errored,
-		Skipped: t.Skipped, Time: seconds(r.Duration), Timestamp: stamp}
+	out := junitSuites{Name: "contracttest " + r.BaseURL, junitTally: junitTally{Tests: t.Checks, Failures: t.Failed,
+		Errors: t.Errored, Skipped: t.Skipped, Time: seconds(r.Duration), Timestamp: stamp}}
 	props := []junitProperty{
 		{Name: "base_url", Value: r.BaseURL},
 		{Name: "strict", Value: yesNo(r.Strict)},
@@ -75,7 +75,7 @@ func JUnit(w io.Writer, r *contracttest.Report) error {
 		{Name: "requests", Value: fmt.Sprint(r.Requests)},
 	}
 	for _, g := range r.Groups() {
-		s := junitSuite{Name: g, Timestamp: stamp, Properties: props}
+		s := junitSuite{Name: g, junitTally: junitTally{Timestamp: stamp}, Properties: props}
 		var d time.Duration
 		for _, res := range r.Results {
 			if res.Group != g {
@@ -126,15 +126,8 @@ func evidenceText(res contracttest.Result) string {
 	var b strings.Builder
 	for _, e := range res.Evidence {
 		fmt.Fprintf(&b, "%s\n", e.Message)
-		if e.Request != "" {
-			fmt.Fprintf(&b, "  %s", e.Request)
-			if e.Credentials != "" {
-				fmt.Fprintf(&b, " (%s)", e.Credentials)
-			}
-			if e.Status != 0 {
-				fmt.Fprintf(&b, " → %d", e.Status)
-			}
-			b.WriteString("\n")
+		if x := e.Exchange(); x != "" {
+			fmt.Fprintf(&b, "  %s\n", x)
 		}
 		if e.Curl != "" {
 			fmt.Fprintf(&b, "  %s\n", e.Curl)

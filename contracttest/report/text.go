@@ -42,15 +42,8 @@ func Text(w io.Writer, r *contracttest.Report) error {
 			case contracttest.StatusFailed:
 				for _, e := range res.Evidence {
 					p("%s- %s\n", indent, printable(e.Message))
-					if e.Request != "" {
-						line := e.Request
-						if e.Credentials != "" {
-							line += " (" + e.Credentials + ")"
-						}
-						if e.Status != 0 {
-							line += fmt.Sprintf(" → %d", e.Status)
-						}
-						p("%s  %s\n", indent, printable(line))
+					if x := e.Exchange(); x != "" {
+						p("%s  %s\n", indent, printable(x))
 					}
 					if e.Curl != "" {
 						p("%s  %s\n", indent, printable(e.Curl))
