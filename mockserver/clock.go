@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,7 @@ func ParseClock(s string) (time.Time, error) {
 // otherwise, truncated to the second (ExportTimestamp and ModificationTimestamp have
 // seconds), so every part of one answer sees the same instant.
 func requestClock(clock func() time.Time) echo.MiddlewareFunc {
+	var dates dateHeaders
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			var now time.Time
@@ -52,8 +54,27 @@ func requestClock(clock func() time.Time) echo.MiddlewareFunc {
 			st.setNow(now)
 			// [choice] An answer given as of another time says so in its Date too, so
 			// ExportTimestamp is never in the future of Date, whatever the clock.
-			c.Response().Header().Set("Date", st.now.Format(http.TimeFormat))
+			c.Response().Header()["Date"] = dates.of(st.now)
 			return next(c)
 		}
 	}
+}
+
+// dateHeaders keeps the Date header of the last second asked for: requests at any rate worth
+// counting share their second, and so the header's value, made once.
+type dateHeaders struct{ last atomic.Pointer[dateHeader] }
+
+type dateHeader struct {
+	unix  int64
+	value []string // shared by every response of that second: read only
+}
+
+// of returns the Date header's value for t, a UTC time to the second.
+func (d *dateHeaders) of(t time.Time) []string {
+	if h := d.last.Load(); h != nil && h.unix == t.Unix() {
+		return h.value
+	}
+	h := &dateHeader{unix: t.Unix(), value: []string{t.Format(http.TimeFormat)}}
+	d.last.Store(h)
+	return h.value
 }

@@ -31,8 +31,24 @@ type requestState struct {
 	variants  variantSet // the mock's variants this request is answered by
 }
 
-// stateOf returns the request's state, making it on first use.
+// requestContext is the echo.Context a request is served with (ServeHTTP): Echo's own, with
+// the request's state beside it, so that stateOf finds it without Echo's locked map and
+// neither is allocated per request: both are reused from request to request.
+type requestContext struct {
+	echo.Context
+	st requestState
+}
+
+// Error renders err with the server's error handler, given this context: Echo's Error would
+// give it the inner one, which holds no state.
+func (c *requestContext) Error(err error) { c.Echo().HTTPErrorHandler(err, c) }
+
+// stateOf returns the request's state, making it on first use (a context not made by
+// ServeHTTP, in tests, keeps it in Echo's map).
 func stateOf(c echo.Context) *requestState {
+	if rc, ok := c.(*requestContext); ok {
+		return &rc.st
+	}
 	if st, ok := c.Get(ctxState).(*requestState); ok {
 		return st
 	}

@@ -48,7 +48,11 @@ func (s *Server) routes(e *echo.Echo) {
 	router := e.Router()
 	s.serve = chain(func(c echo.Context) error {
 		req := c.Request()
-		router.Find(req.Method, echo.GetPath(req), c)
+		inner := c
+		if rc, ok := c.(*requestContext); ok {
+			inner = rc.Context // the router fills Echo's own context
+		}
+		router.Find(req.Method, echo.GetPath(req), inner)
 		return c.Handler()(c)
 	}, all...)
 

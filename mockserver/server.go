@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // the service zone must load in a scratch container too
@@ -98,6 +99,7 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	serve    echo.HandlerFunc // the routing inside every request's middleware (routes)
+	contexts sync.Pool        // *requestContext, reused by ServeHTTP
 	fields   *fieldSet
 	validate *validator // nil when response validation is off
 	// validateDoc validates the answers of a request with variants: against the documented
@@ -234,18 +236,21 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = errorHandler
 	s.echo = e
 	s.routes(e)
+	s.contexts.New = func() any { return &requestContext{Context: e.NewContext(nil, nil)} }
 	return s, nil
 }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// What Echo's ServeHTTP does, with the middleware composed once (routes).
-	c := s.echo.AcquireContext()
+	// What Echo's ServeHTTP does, with the middleware composed once (routes) and the
+	// request's state in the context (requestContext).
+	c := s.contexts.Get().(*requestContext)
 	c.Reset(r, w)
+	c.st = requestState{}
 	if err := s.serve(c); err != nil {
 		s.echo.HTTPErrorHandler(err, c)
 	}
-	s.echo.ReleaseContext(c)
+	s.contexts.Put(c)
 }
 
 func (s *Server) world() *world { return s.data.Load() }
