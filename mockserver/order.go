@@ -118,7 +118,7 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 	}
 	nk := len(keys)
 	withValues := !entryOnly(keys)
-	names := namesOnly(keys)
+	names := s.readsNames(keys, len(list))
 	var held []sortValue // the heap's values, nk per item
 	if withValues {
 		held = make([]sortValue, (need+1)*nk)

@@ -46,47 +46,61 @@ func TestSortByWordsIsTheOrderOfRecords(t *testing.T) {
 	rlist := rst.snapshot(at).allList(0)
 	orders := []string{"DisplayName", "-DisplayName", "FamilyName,-ModificationTimestamp", "GivenName,MiddleName,-Id",
 		"-VowEnabled,HomeRegion", "Company", "PrimaryEmail", "-HomeStreetAddress", "Birthday,DisplayName", "OwnerId,DisplayName"}
-	tiedRuns := 0
-	for _, o := range orders {
-		s, err := New(cfg) // a fresh store for each order: no record kept from another sort
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := s.world().store
-		list := st.snapshot(at).allList(0)
-		keys, err := parseOrder(o, s.fields)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := slices.Clone(rlist)
-		slices.SortFunc(want, func(a, b entry) int {
-			return rst.compareEntries(keys, a, b, rst.record(a), rst.record(b))
-		})
-		pos := st.sortPositions(list, keys)
-		got := make([]entry, len(pos))
-		for i, p := range pos {
-			got[i] = list[p]
-		}
-		if !slices.Equal(got, want) {
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("%s: position %d is %s, records say %s", o, i, got[i].id, want[i].id)
+	tiedRuns, namesRead := 0, 0
+	// No record budget: every sort reads records (and keeps them). A budget too small for the
+	// set: a sort on names alone reads names (Book.Names), not records.
+	for _, budget := range []int64{0, 64 << 10} {
+		for _, o := range orders {
+			cfg.RecordCacheBytes = budget
+			s, err := New(cfg) // a fresh store for each order: no record kept from another sort
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := s.world().store
+			list := st.snapshot(at).allList(0)
+			keys, err := parseOrder(o, s.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := st.readsNames(keys, len(list)), budget > 0 && namesOnly(keys); got != want {
+				t.Fatalf("%s with a budget of %d bytes: readsNames is %v, want %v", o, budget, got, want)
+			}
+			if budget > 0 && namesOnly(keys) {
+				namesRead++
+			}
+			want := slices.Clone(rlist)
+			slices.SortFunc(want, func(a, b entry) int {
+				return rst.compareEntries(keys, a, b, rst.record(a), rst.record(b))
+			})
+			pos := st.sortPositions(list, keys)
+			got := make([]entry, len(pos))
+			for i, p := range pos {
+				got[i] = list[p]
+			}
+			if !slices.Equal(got, want) {
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("%s: position %d is %s, records say %s", o, i, got[i].id, want[i].id)
+					}
+				}
+			}
+			for _, need := range []int{1, 25, 100} { // the heap's path
+				if w := st.orderWindow(list, keys, need); !slices.Equal(w, want[:need]) {
+					t.Fatalf("%s: the heap's window of %d differs from the records' order", o, need)
+				}
+			}
+			if k := keys[0]; recordKey(k.field) && k.field != fVowEnabled {
+				for i := 1; i < len(want); i++ {
+					a, b := valueOf(rst.record(want[i-1]), k.field), valueOf(rst.record(want[i]), k.field)
+					if len(a.s) > wordBytes && len(b.s) > wordBytes && a.s[:wordBytes] == b.s[:wordBytes] {
+						tiedRuns++
+					}
 				}
 			}
 		}
-		for _, need := range []int{1, 25, 100} { // the heap's path
-			if w := st.orderWindow(list, keys, need); !slices.Equal(w, want[:need]) {
-				t.Fatalf("%s: the heap's window of %d differs from the records' order", o, need)
-			}
-		}
-		if k := keys[0]; recordKey(k.field) && k.field != fVowEnabled {
-			for i := 1; i < len(want); i++ {
-				a, b := valueOf(rst.record(want[i-1]), k.field), valueOf(rst.record(want[i]), k.field)
-				if len(a.s) > wordBytes && len(b.s) > wordBytes && a.s[:wordBytes] == b.s[:wordBytes] {
-					tiedRuns++
-				}
-			}
-		}
+	}
+	if namesRead == 0 {
+		t.Fatal("no sort read names alone")
 	}
 	if tiedRuns == 0 {
 		t.Fatal("no two neighbours tied on a word: the full values were never read again")
