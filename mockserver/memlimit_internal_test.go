@@ -32,7 +32,7 @@ func indexBytesOf(st *store) int64 {
 
 // TestMemoryLimitFollowsTheIndex: the index the memory limit follows is what the stores keep,
 // as lists are built at other times, dropped past four an account, sorted, and as the
-// fixtures are reloaded; the limit set is the index plus the budget plus the rest, + 20 %.
+// fixtures are reloaded; the limit set is the index plus the budget plus the rest, plus an eighth.
 func TestMemoryLimitFollowsTheIndex(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.RecordCacheBytes = 1 << 20
@@ -55,7 +55,7 @@ func TestMemoryLimitFollowsTheIndex(t *testing.T) {
 		base := s.memLimit.base
 		s.memLimit.mu.Unlock()
 		sum := base + s.index.bytes.Load() + cfg.RecordCacheBytes
-		if got := s.MemoryLimit(); got != sum+max(sum/5, 32<<20) {
+		if got := s.MemoryLimit(); got != sum+max(sum/limitHeadroom, 32<<20) {
 			t.Fatalf("%s: limit %d for %d bytes of index, budget and the rest", when, got, sum)
 		}
 	}
