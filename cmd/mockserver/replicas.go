@@ -19,7 +19,7 @@ type replicaOptions struct {
 func (r *replicaOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.sessionSecret, "session-secret", "", "`secret` (16 bytes or more) signing legacy session AuthTokens: give every replica the same one so each accepts the sessions the others open (default: random, this process only)")
 	fs.IntVar(&r.rateLimitReplicas, "rate-limit-replicas", 1, "with -rate-limit: how many replicas share the limits behind a load balancer; each enforces the limits divided by this `number`")
-	fs.IntVar(&r.cacheMB, "cache-mb", 512, "`megabytes` of contact records kept between requests; past them the oldest are dropped and generated again (0: no bound)")
+	fs.IntVar(&r.cacheMB, "cache-mb", 512, "`megabytes` of contact records kept between requests; past them the oldest are dropped and generated again; with a bound the mock also keeps a soft memory limit that follows its index (GOMEMLIMIT overrides it) (0: no bound, no limit)")
 	fs.IntVar(&r.maxContacts, "max-contacts", 5_000_000, "refuse fixtures holding more than this `number` of contacts at the clock served (0: no maximum)")
 }
 

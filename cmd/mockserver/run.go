@@ -336,6 +336,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// [choice] A soft memory limit that follows the index and -cache-mb (ManageMemoryLimit),
 	// unless GOMEMLIMIT is set: GOMEMLIMIT=off for none.
 	srv.ManageMemoryLimit(softMemoryLimit)
+	if limit := srv.MemoryLimit(); limit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		log.Info("soft memory limit set: the index, -cache-mb and the rest of the heap, plus headroom; GOMEMLIMIT overrides it", "limit_mib", limit>>20)
+	}
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
