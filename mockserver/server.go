@@ -20,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 	sparkmock "github.com/sparkmock/sparkmock"
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/openapicheck"
 )
 
 // DefaultSeed is the seed everyone gets unless they ask for another, so two users of the
@@ -219,7 +220,7 @@ func New(cfg Config) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mockserver: %w", err)
 		}
-		if s.validateDoc, err = newValidator(documented); err != nil {
+		if s.validateDoc, err = newWholeValidator(documented, openapicheck.Config{}); err != nil {
 			return nil, fmt.Errorf("mockserver: %w", err)
 		}
 	}

@@ -34,17 +34,15 @@ type validator struct {
 	requests    *openapicheck.Verdicts[*sparkmock.Error]
 }
 
+// newValidator builds the validator of the mock's requests and of its own answers: with the
+// router Find needs, the request verdicts, and the pieces a page is validated by as it is
+// rendered.
 func newValidator(doc *openapi3.T) (*validator, error) {
-	c, err := openapicheck.New(doc, openapicheck.Config{Router: true})
+	v, err := newWholeValidator(doc, openapicheck.Config{Router: true})
 	if err != nil {
 		return nil, err
 	}
-	v := &validator{Checker: c}
-	ref, ok := doc.Components.Schemas["ErrorEnvelope"]
-	if !ok || ref.Value == nil {
-		return nil, fmt.Errorf("openapi.yaml has no components.schemas.ErrorEnvelope")
-	}
-	v.errorSchema = ref.Value
+	c := v.Checker
 	for f, path := range formName {
 		r := c.Route(http.MethodGet, path)
 		if r == nil || c.Page(r) == nil {
@@ -56,6 +54,20 @@ func newValidator(doc *openapi3.T) (*validator, error) {
 	}
 	v.requests = openapicheck.NewVerdicts(c, requestError)
 	return v, nil
+}
+
+// newWholeValidator builds a validator that only validates whole responses (checkResponse):
+// what the documented view's is used for, so it has no router, request verdicts or pieces.
+func newWholeValidator(doc *openapi3.T, cfg openapicheck.Config) (*validator, error) {
+	c, err := openapicheck.New(doc, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ref, ok := doc.Components.Schemas["ErrorEnvelope"]
+	if !ok || ref.Value == nil {
+		return nil, fmt.Errorf("openapi.yaml has no components.schemas.ErrorEnvelope")
+	}
+	return &validator{Checker: c, errorSchema: ref.Value}, nil
 }
 
 // checkRequest validates a request against its operation (once per distinct request, see
