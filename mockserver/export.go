@@ -28,12 +28,12 @@ func handleExport(s *Server, all bool) echo.HandlerFunc {
 	paging := s.pagingFor[path]
 	return func(c echo.Context) error {
 		w := s.world()
-		variants := stateOf(c).variants
+		st := stateOf(c)
+		variants := st.variants
 		q, err := parseQuery(c.QueryParams(), path, paging, s.fields, variants)
 		if err != nil {
 			return err
 		}
-		st := stateOf(c)
 		tok := st.token
 		ord, ok := w.store.byID[tok.AccountID]
 		if !ok {

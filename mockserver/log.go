@@ -59,7 +59,6 @@ func logRequests(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			c.Response().Header().Set(RequestIDHeader, id)
 			st := stateOf(c)
-			st.setRequestID(id)
 			err := next(c)
 			if err != nil {
 				c.Error(err)

@@ -15,20 +15,19 @@ const ctxState = "sparkmock.state"
 // one allocation a request instead of one per fact. Each fact is written by one setter
 // below, named for who learns it; the readers use the typed getters or the fields.
 type requestState struct {
-	requestID string
-	route     openapicheck.Match // the spec operation, once validateResponses looked it up
-	routed    bool
-	token     fixtures.Token // once authenticated
-	hasToken  bool
-	apiKey    string    // the legacy API key of a session
-	now       time.Time // the request's clock, once requestClock ran
-	hasNow    bool
-	code      int        // the Spark code of an error answer
-	message   string     // the Message of an error answer, for the log line
-	scenario  string     // the scenario forced on the request, if any
-	order     []sortKey  // the export's order without _orderby; nil means defaultOrder
-	gone      bool       // the client hung up: no answer is written
-	variants  variantSet // the mock's variants this request is answered by
+	route    openapicheck.Match // the spec operation, once validateResponses looked it up
+	routed   bool
+	token    fixtures.Token // once authenticated
+	hasToken bool
+	apiKey   string    // the legacy API key of a session
+	now      time.Time // the request's clock, once requestClock ran
+	hasNow   bool
+	code     int        // the Spark code of an error answer
+	message  string     // the Message of an error answer, for the log line
+	scenario string     // the scenario forced on the request, if any
+	order    []sortKey  // the export's order without _orderby; nil means defaultOrder
+	gone     bool       // the client hung up: no answer is written
+	variants variantSet // the mock's variants this request is answered by
 }
 
 // requestContext is the echo.Context a request is served with (ServeHTTP): Echo's own, with
@@ -56,9 +55,6 @@ func stateOf(c echo.Context) *requestState {
 	c.Set(ctxState, st)
 	return st
 }
-
-// setRequestID records the request's X-Request-Id (logRequests).
-func (st *requestState) setRequestID(id string) { st.requestID = id }
 
 // setRoute records the spec operation the request matched (validateResponses).
 func (st *requestState) setRoute(m openapicheck.Match) { st.route, st.routed = m, true }
