@@ -161,10 +161,9 @@ func (l LatencyRange) For(seed int64, r *http.Request) time.Duration {
 // probes, metrics or page: a -latency past a probe's timeout would take the mock out of
 // its load balancer.
 func addLatency(l LatencyRange, seed int64, wait sleepFunc) echo.MiddlewareFunc {
-	const apiPrefix = sparkmock.APIPrefix
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if p := c.Request().URL.Path; len(p) <= len(apiPrefix) || p[len(apiPrefix)] != '/' || p[:len(apiPrefix)] != apiPrefix {
+			if !strings.HasPrefix(c.Request().URL.Path, sparkmock.APIPrefix+"/") {
 				return next(c)
 			}
 			if err := wait(c.Request().Context(), l.For(seed, c.Request())); err != nil {
