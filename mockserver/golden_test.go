@@ -2,7 +2,6 @@ package mockserver_test
 
 import (
 	"bytes"
-	"github.com/sparkmock/sparkmock/internal/golden"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sparkmock/sparkmock/fixtures"
+	"github.com/sparkmock/sparkmock/internal/golden"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
