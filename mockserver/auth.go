@@ -117,6 +117,7 @@ func methodNotAllowed(allow string) echo.HandlerFunc {
 			err.Code = 1405
 			return err.WithHeader("Allow", allow+", HEAD")
 		}
+		// [choice] Allow names the one implemented method; GET, HEAD is as legal (method-code).
 		return err.WithHeader("Allow", allow)
 	}
 }
