@@ -72,6 +72,10 @@ type session struct {
 // tokenVersion is the first byte of a token's payload, so another layout can come later.
 const tokenVersion = 1
 
+// tokenHeaderLen is the length of a token payload before the key's name: the version, the
+// issue and expiry times (Unix seconds, big-endian) and an 8-byte nonce.
+const tokenHeaderLen = 1 + 8 + 8 + 8
+
 // maxTokenLen bounds what is decoded: a token is ~100 characters plus the key's name.
 const maxTokenLen = 1024
 
@@ -114,7 +118,7 @@ func (s *sessions) mac(payload []byte) [sha256.Size]byte {
 func (s *sessions) create(key fixtures.APIKey) (string, *session) {
 	now := s.clock()
 	opened := now.Truncate(time.Second)
-	payload := make([]byte, 0, 25+len(key.Key))
+	payload := make([]byte, 0, tokenHeaderLen+len(key.Key))
 	payload = append(payload, tokenVersion)
 	payload = binary.BigEndian.AppendUint64(payload, uint64(opened.Unix()))
 	payload = binary.BigEndian.AppendUint64(payload, uint64(opened.Add(sessionLifetime).Unix()))
@@ -138,7 +142,7 @@ func (s *sessions) parse(token string) *session {
 		return nil
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(p64)
-	if err != nil || len(payload) < 25 || payload[0] != tokenVersion {
+	if err != nil || len(payload) < tokenHeaderLen || payload[0] != tokenVersion {
 		return nil
 	}
 	mac, err := base64.RawURLEncoding.DecodeString(m64)
@@ -153,7 +157,7 @@ func (s *sessions) parse(token string) *session {
 		id:      id,
 		opened:  time.Unix(int64(binary.BigEndian.Uint64(payload[1:9])), 0),
 		expires: time.Unix(int64(binary.BigEndian.Uint64(payload[9:17])), 0),
-		keyName: string(payload[25:]),
+		keyName: string(payload[tokenHeaderLen:]),
 	}
 }
 
