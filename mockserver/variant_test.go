@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -121,5 +122,31 @@ func TestVariantHeader(t *testing.T) {
 				tc.check(t, rec.Header(), env.D)
 			}
 		})
+	}
+}
+
+// TestTimestampsUTCKeepsTheInstants: timestamps-utc writes each ModificationTimestamp in UTC
+// with Z and changes nothing else: the same contacts, at the same instants.
+func TestTimestampsUTCKeepsTheInstants(t *testing.T) {
+	m := newMock(t)
+	const target = "/v1/contacts/export/all?_limit=25"
+	zoned := m.get(t, target, ua, mls).results()
+	utc := m.get(t, target, ua, mls, mockserver.VariantHeader+": timestamps-utc").results()
+	if len(zoned) == 0 || len(zoned) != len(utc) {
+		t.Fatalf("got %d contacts with the variant, %d without; want the same page, not empty", len(utc), len(zoned))
+	}
+	for i := range zoned {
+		z, _ := zoned[i]["ModificationTimestamp"].(string)
+		u, _ := utc[i]["ModificationTimestamp"].(string)
+		tz, errZ := time.Parse(time.RFC3339Nano, z)
+		tu, errU := time.Parse(time.RFC3339Nano, u)
+		if errZ != nil || errU != nil || !tz.Equal(tu) || !strings.HasSuffix(u, "Z") {
+			t.Errorf("contact %d: got ModificationTimestamp %q with the variant, want %q in UTC with Z", i, u, z)
+		}
+		delete(zoned[i], "ModificationTimestamp")
+		delete(utc[i], "ModificationTimestamp")
+		if diff := cmp.Diff(utc[i], zoned[i]); diff != "" {
+			t.Errorf("contact %d: the variant changed more than the timestamp (-got +want):\n%s", i, diff)
+		}
 	}
 }
