@@ -155,19 +155,23 @@ func variantOrder(keys []sortKey, variants variantSet) []sortKey {
 	return keys
 }
 
-// modificationTimestamp finds each ModificationTimestamp value of a page.
-var modificationTimestamp = regexp.MustCompile(`"ModificationTimestamp":"([^"]+)"`)
+// modificationTimestampMember is how a page writes a ModificationTimestamp up to its value.
+const modificationTimestampMember = `"ModificationTimestamp":"`
+
+// modificationTimestamp finds each ModificationTimestamp member of a page.
+var modificationTimestamp = regexp.MustCompile(modificationTimestampMember + `[^"]+"`)
 
 // timestampsInUTC rewrites every ModificationTimestamp of a page in UTC with Z: the same
 // instants, another legal text (the timestamps-utc variant).
 func timestampsInUTC(body []byte) []byte {
 	return modificationTimestamp.ReplaceAllFunc(body, func(m []byte) []byte {
-		sub := modificationTimestamp.FindSubmatch(m)
-		t, err := time.Parse(time.RFC3339Nano, string(sub[1]))
+		// The value is the match between the member's opening and its closing quote: no
+		// second match to find it.
+		t, err := time.Parse(time.RFC3339Nano, string(m[len(modificationTimestampMember):len(m)-1]))
 		if err != nil {
 			return m
 		}
-		return []byte(`"ModificationTimestamp":"` + t.UTC().Format(time.RFC3339Nano) + `"`)
+		return []byte(modificationTimestampMember + t.UTC().Format(time.RFC3339Nano) + `"`)
 	})
 }
 
