@@ -89,26 +89,9 @@ func TestMockThroughProxyPassesTheSuite(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock := serve(t, newMock(t))
-			p, srv := newProxy(t, mock.URL, func(c *proxy.Config) { c.Strict = tc.strict })
-			hc := &headerCheck{}
-			rep, err := contracttest.Check(context.Background(), contracttest.Target{BaseURL: srv.URL, Tokens: allTokens(tc.private),
-				Client: &http.Client{Transport: hc}}, contracttest.Config{Strict: tc.strict})
-			if err != nil {
-				t.Fatalf("Check: %v", err)
-			}
-			if f := rep.Failures(); f != "" {
-				t.Errorf("the suite through the proxy failed:%s", f)
-			}
-			if len(hc.nonzero) > 0 {
-				t.Errorf("got %d answers with violations, want none:\n%s", len(hc.nonzero), strings.Join(hc.nonzero, "\n"))
-			}
-			prep := p.Report()
-			if f := prep.Failures(); f != "" {
-				t.Errorf("the proxy's report holds violations:%s", f)
-			}
-			if prep.Requests != hc.seen || hc.seen < 100 {
-				t.Errorf("the proxy judged %d exchanges, the suite received %d answers; want equal, and at least 100", prep.Requests, hc.seen)
+			prep, seen := suiteThroughProxy(t, tc.strict, allTokens(tc.private), nil)
+			if prep.Requests != seen || seen < 100 {
+				t.Errorf("the proxy judged %d exchanges, the suite received %d answers; want equal, and at least 100", prep.Requests, seen)
 			}
 			passed := 0
 			for _, r := range prep.Results {
@@ -119,6 +102,33 @@ func TestMockThroughProxyPassesTheSuite(t *testing.T) {
 			t.Logf("%d exchanges; %d of %d proxy checks judged and passed", prep.Requests, passed, len(prep.Results))
 		})
 	}
+}
+
+// suiteThroughProxy runs the whole suite through a proxy in front of a fresh mock, with
+// header on every request, and fails t when the suite fails, when an answer carries a
+// violation, or when the proxy's report holds one. It returns the proxy's report and how
+// many answers the suite received.
+func suiteThroughProxy(t *testing.T, strict bool, tokens map[contracttest.Role]string, header http.Header) (*contracttest.Report, int) {
+	t.Helper()
+	mock := serve(t, newMock(t))
+	p, srv := newProxy(t, mock.URL, func(c *proxy.Config) { c.Strict = strict })
+	hc := &headerCheck{}
+	rep, err := contracttest.Check(context.Background(), contracttest.Target{BaseURL: srv.URL, Tokens: tokens,
+		Header: header, Client: &http.Client{Transport: hc}}, contracttest.Config{Strict: strict})
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if f := rep.Failures(); f != "" {
+		t.Errorf("the suite through the proxy failed:%s", f)
+	}
+	if len(hc.nonzero) > 0 {
+		t.Errorf("got %d answers with violations, want none:\n%s", len(hc.nonzero), strings.Join(hc.nonzero, "\n"))
+	}
+	prep := p.Report()
+	if f := prep.Failures(); f != "" {
+		t.Errorf("the proxy's report holds violations:%s", f)
+	}
+	return prep, hc.seen
 }
 
 // get sends a GET through the proxy and returns the answer.
