@@ -320,9 +320,6 @@ func errText(re *openapi3filter.RequestError) string {
 	return re.Reason
 }
 
-// judgeRequest judges how the answer treats the request: a request openapi.yaml rejects, or
-// one without credentials, or a _filter the language rejects, must not succeed; a valid
-// filter must not be refused.
 // sentFilter is the request's _filter, parsed once for every rule that reads it.
 type sentFilter struct {
 	text  string
@@ -330,6 +327,9 @@ type sentFilter struct {
 	err   error
 }
 
+// judgeRequest judges how the answer treats the request: a request openapi.yaml rejects, or
+// one without credentials, or a _filter the language rejects, must not succeed; a valid
+// filter must not be refused.
 func (j *Judge) judgeRequest(ctx context.Context, r *ruling, x *exchange, in *Exchange, route *routers.Route, query url.Values, f *sentFilter) {
 	ok2xx := x.status >= 200 && x.status < 300
 	rv := j.requestVerdictOf(ctx, in, route)
