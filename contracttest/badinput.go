@@ -21,6 +21,8 @@ var badValues = map[string][]string{
 	"_expand":     {"Photos"},
 }
 
+// checkBadParam: bad-input.<name>, each value of badValues and badMaxima rejected with
+// 400/1053. [choice] for _limit (rejected, not clamped), _select (an unknown field) and _expand.
 func checkBadParam(name string) func(*run, *verdict) {
 	return func(s *run, v *verdict) {
 		if !v.needPrivate() {

@@ -104,6 +104,7 @@ func checkMethodsEnvelope(s *run, v *verdict) {
 	})
 }
 
+// checkAllowHeader: methods.allow-header. [choice] A 405 says Allow: GET.
 func checkAllowHeader(s *run, v *verdict) {
 	for _, p := range sparkmock.ExportPaths() {
 		for _, m := range append(append([]string(nil), documentedWrites...), http.MethodPatch) {
@@ -142,6 +143,7 @@ func allowsOnlyGet(allow string) bool {
 	return hasGet
 }
 
+// checkPatch: methods.patch. [choice] PATCH, undocumented, gets 405 like the documented writes.
 func checkPatch(s *run, v *verdict) {
 	for _, p := range sparkmock.ExportPaths() {
 		x, err := s.methodAnswer(http.MethodPatch, p)

@@ -114,6 +114,7 @@ func compareIDs(a, b string) int {
 	return cmp.Compare(a, b)
 }
 
+// checkDefaultOrder: order.default. [choice] Without _orderby, contacts come in Id ascending order.
 func checkDefaultOrder(s *run, v *verdict) {
 	s.eachListing(v, sparkmock.ExportPaths(), func(p string, l *listing) {
 		rows := make([]contact, 0, len(l.rows))

@@ -209,6 +209,7 @@ func checkOverMax(s *run, v *verdict) {
 	}
 }
 
+// checkOverMaxRejected: paging.over-max-rejected. [choice] _limit past the maximum is rejected, not clamped.
 func checkOverMaxRejected(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
@@ -455,6 +456,7 @@ func checkSkip(s *run, v *verdict) {
 	}
 }
 
+// checkPastEnd: paging.past-end. [choice] A page past the end is 200 with empty Results.
 func checkPastEnd(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return

@@ -72,6 +72,7 @@ func checkDeadToken(r Role, code int) func(*run, *verdict) {
 // forbiddenRoles are the roles that get 403.
 var forbiddenRoles = []Role{RoleIDX, RolePublic, RoleVOW, RolePortal}
 
+// checkForbiddenCode: roles.forbidden-code. [choice] The 403 of a forbidden role carries code 1500.
 func checkForbiddenCode(s *run, v *verdict) {
 	given := 0
 	for _, r := range forbiddenRoles {

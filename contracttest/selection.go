@@ -93,6 +93,7 @@ func checkSelect(s *run, v *verdict) {
 	})
 }
 
+// checkSelectKeepsID: select.keeps-id. [choice] _select always keeps Id and ResourceUri.
 func checkSelectKeepsID(s *run, v *verdict) {
 	fields, ok := needSome(v, s.selectFields, "no contact has a field to select")
 	if !ok {
