@@ -37,8 +37,13 @@ func checkMethodsNotAllowed(s *run, v *verdict) {
 // eachWriteAnswer judges the answer to each documented write (POST, PUT, DELETE) on each
 // path; a probe that got no answer is an error of the check.
 func eachWriteAnswer(s *run, v *verdict, judge func(x *exchange, method, path string)) {
+	eachMethodAnswer(s, v, documentedWrites, judge)
+}
+
+// eachMethodAnswer is eachWriteAnswer for the given methods.
+func eachMethodAnswer(s *run, v *verdict, methods []string, judge func(x *exchange, method, path string)) {
 	for _, p := range sparkmock.ExportPaths() {
-		for _, m := range documentedWrites {
+		for _, m := range methods {
 			x, err := s.methodAnswer(m, p)
 			if err != nil {
 				v.errored(err)
@@ -65,17 +70,16 @@ func checkMethodsCode(s *run, v *verdict) {
 // checkMethodsBeforeAuth: a write without credentials is 405 too ([choice]: the method is
 // checked before authentication; 401 first is as legal).
 func checkMethodsBeforeAuth(s *run, v *verdict) {
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.once("method-no-credentials POST "+p, call{method: http.MethodPost, path: p})
-		judge405(v, x, err, "POST without credentials", ": the method is checked before authentication")
-	}
+	eachAnswer(v, func(p string) (*exchange, error) {
+		return s.once("method-no-credentials POST "+p, call{method: http.MethodPost, path: p})
+	}, func(_ string, x *exchange) {
+		judge405(v, x, "POST without credentials", ": the method is checked before authentication")
+	})
 }
 
 // judge405 records whether a write probe got 405.
-func judge405(v *verdict, x *exchange, err error, what, why string) {
+func judge405(v *verdict, x *exchange, what, why string) {
 	switch {
-	case err != nil:
-		v.errored(err)
 	case x.status != http.StatusMethodNotAllowed:
 		v.fail(x, nil, "got %d for %s, want 405%s", x.status, what, why)
 	default:
@@ -106,24 +110,17 @@ func checkMethodsEnvelope(s *run, v *verdict) {
 
 // checkAllowHeader: methods.allow-header. [choice] A 405 says Allow: GET.
 func checkAllowHeader(s *run, v *verdict) {
-	for _, p := range sparkmock.ExportPaths() {
-		for _, m := range append(append([]string(nil), documentedWrites...), http.MethodPatch) {
-			x, err := s.methodAnswer(m, p)
-			if err != nil {
-				v.errored(err)
-				continue
-			}
-			if x.status != http.StatusMethodNotAllowed {
-				continue
-			}
-			allow := strings.Join(x.header.Values("Allow"), ", ")
-			if !allowsOnlyGet(allow) {
-				v.fail(x, allow, "got Allow %q on a 405, want Allow: GET", allow)
-				continue
-			}
-			v.ok()
+	eachMethodAnswer(s, v, append(append([]string(nil), documentedWrites...), http.MethodPatch), func(x *exchange, _, _ string) {
+		if x.status != http.StatusMethodNotAllowed {
+			return
 		}
-	}
+		allow := strings.Join(x.header.Values("Allow"), ", ")
+		if !allowsOnlyGet(allow) {
+			v.fail(x, allow, "got Allow %q on a 405, want Allow: GET", allow)
+			return
+		}
+		v.ok()
+	})
 	if v.decided == 0 && len(v.errs) == 0 {
 		v.skip("no 405 answer to judge")
 	}
@@ -145,8 +142,5 @@ func allowsOnlyGet(allow string) bool {
 
 // checkPatch: methods.patch. [choice] PATCH, undocumented, gets 405 like the documented writes.
 func checkPatch(s *run, v *verdict) {
-	for _, p := range sparkmock.ExportPaths() {
-		x, err := s.methodAnswer(http.MethodPatch, p)
-		judge405(v, x, err, "PATCH", "")
-	}
+	eachMethodAnswer(s, v, []string{http.MethodPatch}, func(x *exchange, _, _ string) { judge405(v, x, "PATCH", "") })
 }

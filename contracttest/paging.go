@@ -181,13 +181,10 @@ func checkOverMax(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
+	eachAnswer(v, func(p string) (*exchange, error) {
+		return s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.of(p).MaxLimit+1), "_pagination", "1")...)
+	}, func(p string, x *exchange) {
 		m := s.cfg.limits.of(p).MaxLimit
-		x, err := s.get(p, q("_limit", strconv.Itoa(m+1), "_pagination", "1")...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
 		switch {
 		case x.status == 400:
 			v.ok() // rejected: never more than the maximum
@@ -206,7 +203,7 @@ func checkOverMax(s *run, v *verdict) {
 		default:
 			v.skip("%s answered %d to _limit=%d", p, x.status, m+1)
 		}
-	}
+	})
 }
 
 // checkOverMaxRejected: paging.over-max-rejected. [choice] _limit past the maximum is rejected, not clamped.
@@ -214,15 +211,9 @@ func checkOverMaxRejected(s *run, v *verdict) {
 	if !v.needPrivate() {
 		return
 	}
-	for _, p := range sparkmock.ExportPaths() {
-		m := s.cfg.limits.of(p).MaxLimit
-		x, err := s.get(p, q("_limit", strconv.Itoa(m+1))...)
-		if err != nil {
-			v.errored(err)
-			continue
-		}
-		v.expectError(x, 400, 1053)
-	}
+	eachAnswer(v, func(p string) (*exchange, error) {
+		return s.get(p, q("_limit", strconv.Itoa(s.cfg.limits.of(p).MaxLimit+1))...)
+	}, func(_ string, x *exchange) { v.expectError(x, 400, 1053) })
 }
 
 // smallPages reads a path of few contacts (2 to 2×s.cfg.limits.list) in about three pages, so that
