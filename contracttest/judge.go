@@ -147,6 +147,9 @@ func (r *ruling) mark() {
 		return
 	}
 	r.marked = r.id
+	if r.out.Judged == nil { // once, at its largest: growing it cost an allocation per doubling
+		r.out.Judged = make([]string, 0, len(exchangeChecks))
+	}
 	for _, id := range r.out.Judged {
 		if id == r.id.name {
 			return
