@@ -44,6 +44,10 @@ func SplitPage(body []byte) (Split, bool) {
 				if !s.skipValue() {
 					return false
 				}
+				if items == nil {
+					// Most pages hold 25 contacts or fewer: one allocation, not one per doubling.
+					items = make([][]byte, 0, 32)
+				}
 				items = append(items, s.b[start:s.i])
 				return true
 			}) {
