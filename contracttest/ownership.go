@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sparkmock/sparkmock"
@@ -96,7 +97,7 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return itoa(n) + " " + word + "s"
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // treeListings reads another account's /export (with the token of role) and the Private

@@ -623,8 +623,6 @@ func describeAnswer(status, code int, withCode bool) string {
 	return fmt.Sprintf("%d", status)
 }
 
-func itoa(n int) string { return fmt.Sprintf("%d", n) }
-
 // eachAnswer asks ask on each export path and judges each answer with judge; a request that
 // got no answer is recorded as errored.
 func eachAnswer(v *verdict, ask func(p string) (*exchange, error), judge func(p string, x *exchange)) {
