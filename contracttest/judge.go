@@ -219,7 +219,7 @@ func (j *Judge) Check(ctx context.Context, in *Exchange) (out Judgement) {
 			if judgeSchema(r, x, j.validator.validate(ctx, in.Method, route, x.status, x.header, x.body, split)) {
 				r.as(idConformanceSchemaChoices)
 				if full := j.fullRoutes[in.Method+" "+route.Path]; j.full != nil && full != nil {
-					judgeSchema(r, x, j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, nil))
+					judgeSchema(r, x, j.full.validate(ctx, in.Method, full, x.status, x.header, x.body, split))
 				}
 			}
 		}
