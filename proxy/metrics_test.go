@@ -52,14 +52,7 @@ func TestViolationCountersStartAtZeroForEveryCheck(t *testing.T) {
 		}
 	}
 
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/contacts/export", nil)
-	req.Header.Set("X-SparkApi-User-Agent", "metrics-test")
-	req.Header.Set("Authorization", "OAuth some-token")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	getAs(t, srv.URL+"/v1/contacts/export", "some-token", "metrics-test")
 	counted := 0
 	for _, l := range scrape(t, srv.URL, "sparkmock_proxy_violations_total{") {
 		m := line.FindStringSubmatch(l)
