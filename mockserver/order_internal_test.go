@@ -118,6 +118,16 @@ func keysOf(t *testing.T, s *Server, order string) []sortKey {
 	return keys
 }
 
+// orderPage is orderRangeIn's first need entries, in new memory.
+func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
+	return s.orderRangeIn(nil, tl, list, keys, 0, need)
+}
+
+// orderRange is orderRangeIn in new memory.
+func (s *store) orderRange(tl *timedList, list []entry, keys []sortKey, skip, need int) []entry {
+	return s.orderRangeIn(nil, tl, list, keys, skip, need)
+}
+
 // TestSortedRunGivesTheSameBytes: the same request answered by selection (first) and from
 // the sorted run (after the background sort) is byte-identical, page after page.
 func TestSortedRunGivesTheSameBytes(t *testing.T) {

@@ -74,35 +74,27 @@ const (
 	maxSpanOrders = 8
 )
 
-// orderPage returns the first need entries of list, a subset of tl.list, in the order keys
-// ask for: from a sorted run when one is ready, by orderWindow otherwise.
-func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
-	return s.orderRange(tl, list, keys, 0, need)
-}
-
-// orderRange returns the entries skip to need (excluded) of orderPage's order: a page, without
-// the entries before it (a deep page read from a sorted run costs the page, not the window).
-func (s *store) orderRange(tl *timedList, list []entry, keys []sortKey, skip, need int) []entry {
-	return s.orderRangeIn(nil, tl, list, keys, skip, need)
-}
-
-// orderRangeIn is orderRange building a page it copies in scratch's memory when it fits (the
-// caller's, reused from request to request), so that it allocates nothing.
+// orderRangeIn returns the entries skip to need (excluded) of list, a subset of tl.list, in
+// the order keys ask for: from a sorted run when one is ready, by orderWindow otherwise. A page
+// read from a sorted run costs the page, not the window before it; it is built in scratch's
+// memory when it fits (the caller's, reused from request to request), so that it allocates
+// nothing.
 func (s *store) orderRangeIn(scratch []entry, tl *timedList, list []entry, keys []sortKey, skip, need int) []entry {
 	need = min(need, len(list))
 	skip = min(skip, max(need, 0))
-	if isIDOrder(keys) && need > 0 {
-		// The whole list, or a long run of it, is read from the list's Id order; a short run
-		// is sorted like any other order (a sorted run once it is long enough).
-		if lo, ok := spanOf(tl.list, list); ok && len(list)*16 >= len(tl.list) {
-			return idWalk(scratch, tl, lo, lo+len(list), skip, need)
-		}
-	}
-	if need <= 0 || len(list) < s.minSortedSpan || isListOrder(keys) || isNewestFirst(keys) {
+	if need <= 0 || isListOrder(keys) || isNewestFirst(keys) {
 		return s.orderWindow(list, keys, need)[skip:]
 	}
 	lo, ok := spanOf(tl.list, list)
 	if !ok {
+		return s.orderWindow(list, keys, need)[skip:]
+	}
+	if isIDOrder(keys) && len(list)*16 >= len(tl.list) {
+		// The whole list, or a long run of it, is read from the list's Id order; a short run
+		// is sorted like any other order (a sorted run once it is long enough).
+		return idWalk(scratch, tl, lo, lo+len(list), skip, need)
+	}
+	if len(list) < s.minSortedSpan {
 		return s.orderWindow(list, keys, need)[skip:]
 	}
 	key := spanKey{order: orderText(keys), lo: lo, hi: lo + len(list)}

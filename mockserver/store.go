@@ -319,9 +319,7 @@ func (lc *listCache) find(t int64, lock bool) *timedList {
 	return nil
 }
 
-// ownList returns the contacts of one account in listLess order.
-func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
-
+// ownTimed returns the timed list of one account's own contacts at sn.t.
 func (sn snapshot) ownTimed(ord int) *timedList {
 	return sn.cachedAhead(snapshot.ownCached, ord)
 }

@@ -10,6 +10,9 @@ import (
 	sparkmock "github.com/sparkmock/sparkmock"
 )
 
+// ownList returns the contacts of one account in listLess order.
+func (sn snapshot) ownList(ord int) []entry { return sn.ownTimed(ord).list }
+
 // TestListsHoldForTheirWholeSpan: a list reused for another time is exactly the list a fresh
 // store builds at that time, and the span ends where the data really changes.
 func TestListsHoldForTheirWholeSpan(t *testing.T) {
