@@ -51,7 +51,6 @@ type store struct {
 }
 
 type bookCache struct {
-	ord         int
 	account     fixtures.Account
 	book        *fixtures.Book
 	ownerMember []byte
@@ -110,7 +109,7 @@ func newStore(tree *fixtures.Tree, seed int64, loc *time.Location, v *validator)
 		pinnedByID: map[string]entry{}, sorting: make(chan struct{}, 1), minSortedSpan: defaultMinSortedSpan,
 		lead: prebuildLead, horizon: prebuildHorizon}
 	for i, a := range tree.Accounts {
-		bc := &bookCache{ord: i, account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID, pinned: pinned[a.ID]}
+		bc := &bookCache{account: a, book: gen.Book(a.ID), ownerMember: ownerMember(a.ID), ownerBox: a.ID, pinned: pinned[a.ID]}
 		bc.slots.Store(&slotTable{})
 		bc.count = s.countIndex
 		s.books = append(s.books, bc)
