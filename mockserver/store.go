@@ -584,7 +584,7 @@ func (s *store) locate(id string, books []int, t int64) (entry, bool) {
 
 // locateGenerated finds a generated contact by id.
 func (s *store) locateGenerated(id string, books []int, t int64) (entry, bool) {
-	if len(id) != 26 {
+	if len(id) != idLen {
 		return entry{}, false
 	}
 	ord, ok := s.bySuffix[id[20:]]
