@@ -55,9 +55,10 @@ func isNewestFirst(keys []sortKey) bool {
 }
 
 // newestFirst returns the first need entries of a listLess-ordered list in newest-first order,
-// reading only them (and the rest of the last run of equal timestamps).
-func newestFirst(list []entry, need int) []entry {
-	out := make([]entry, 0, need)
+// reading only them (and the rest of the last run of equal timestamps), in scratch's memory
+// when it fits.
+func newestFirst(scratch, list []entry, need int) []entry {
+	out := pageIn(scratch, need)
 	for end := len(list); end > 0 && len(out) < need; {
 		start := end - 1
 		for start > 0 && list[start-1].mod == list[end-1].mod {
@@ -85,12 +86,13 @@ func entryOnly(keys []sortKey) bool {
 	return true
 }
 
-// orderWindow returns the first need entries of list in the order keys ask for: the page and
+// orderWindowIn returns the first need entries of list in the order keys ask for: the page and
 // what precedes it, never more. Id ascending breaks every tie ([choice]), and a contact without
 // a field sorts before those with it when ascending ([choice], after them when descending).
 // list itself is never modified. A small window is selected with a bounded heap, O(n log need),
-// so a first page stays cheap on a large set; a large one is a full sort.
-func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
+// so a first page stays cheap on a large set; a large one is a full sort. The window is put in
+// scratch's memory when it fits (orderRangeIn's caller's), so that a page allocates less.
+func (s *store) orderWindowIn(scratch, list []entry, keys []sortKey, need int) []entry {
 	need = min(need, len(list))
 	if need <= 0 {
 		return nil
@@ -99,14 +101,14 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 		return list[:need]
 	}
 	if isNewestFirst(keys) {
-		return newestFirst(list, need)
+		return newestFirst(scratch, list, need)
 	}
 	if need*4 >= len(list) || need > maxHeapWindow {
 		// A full sort holds a word per contact and key, not every record (sortkeys.go).
 		pos := s.sortPositions(list, keys)
-		out := make([]entry, need)
-		for i, p := range pos[:need] {
-			out[i] = list[p]
+		out := pageIn(scratch, need)
+		for _, p := range pos[:need] {
+			out = append(out, list[p])
 		}
 		return out
 	}
@@ -170,9 +172,9 @@ func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
 		}
 	}
 	slices.SortFunc(h, compare)
-	out := make([]entry, len(h))
-	for i, it := range h {
-		out[i] = it.e
+	out := pageIn(scratch, len(h))
+	for _, it := range h {
+		out = append(out, it.e)
 	}
 	return out
 }

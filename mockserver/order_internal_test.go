@@ -118,6 +118,11 @@ func keysOf(t *testing.T, s *Server, order string) []sortKey {
 	return keys
 }
 
+// orderWindow is orderWindowIn in new memory.
+func (s *store) orderWindow(list []entry, keys []sortKey, need int) []entry {
+	return s.orderWindowIn(nil, list, keys, need)
+}
+
 // orderPage is orderRangeIn's first need entries, in new memory.
 func (s *store) orderPage(tl *timedList, list []entry, keys []sortKey, need int) []entry {
 	return s.orderRangeIn(nil, tl, list, keys, 0, need)

@@ -83,11 +83,11 @@ func (s *store) orderRangeIn(scratch []entry, tl *timedList, list []entry, keys 
 	need = min(need, len(list))
 	skip = min(skip, max(need, 0))
 	if need <= 0 || isListOrder(keys) || isNewestFirst(keys) {
-		return s.orderWindow(list, keys, need)[skip:]
+		return s.orderWindowIn(scratch, list, keys, need)[skip:]
 	}
 	lo, ok := spanOf(tl.list, list)
 	if !ok {
-		return s.orderWindow(list, keys, need)[skip:]
+		return s.orderWindowIn(scratch, list, keys, need)[skip:]
 	}
 	if isIDOrder(keys) && len(list)*16 >= len(tl.list) {
 		// The whole list, or a long run of it, is read from the list's Id order; a short run
@@ -95,7 +95,7 @@ func (s *store) orderRangeIn(scratch []entry, tl *timedList, list []entry, keys 
 		return idWalk(scratch, tl, lo, lo+len(list), skip, need)
 	}
 	if len(list) < s.minSortedSpan {
-		return s.orderWindow(list, keys, need)[skip:]
+		return s.orderWindowIn(scratch, list, keys, need)[skip:]
 	}
 	key := spanKey{order: orderText(keys), lo: lo, hi: lo + len(list)}
 	so, fresh := tl.orders.lookup(key)
@@ -109,7 +109,7 @@ func (s *store) orderRangeIn(scratch []entry, tl *timedList, list []entry, keys 
 	if fresh {
 		s.sortSpan(tl, key, keys, so)
 	}
-	return s.orderWindow(list, keys, need)[skip:]
+	return s.orderWindowIn(scratch, list, keys, need)[skip:]
 }
 
 // spanOf finds where part lies in full when it is a contiguous run of it (the same memory,
