@@ -91,3 +91,37 @@ func TestMemoryLimitFollowsTheIndex(t *testing.T) {
 	s.Warm(at)
 	check("after a reload")
 }
+
+// TestMemoryLimitMovesPastASixteenth: the limit is set again only when the index moves it by
+// more than a sixteenth, either way, not on every list kept or dropped.
+func TestMemoryLimitMovesPastASixteenth(t *testing.T) {
+	var s Server
+	s.cfg.RecordCacheBytes = 1 << 30
+	var set []int64
+	s.memLimit.set = func(limit int64) { set = append(set, limit) }
+	follow := s.followIndex
+	s.index.changed.Store(&follow)
+	s.followIndex()
+	first := s.MemoryLimit()
+	for _, step := range []struct {
+		name  string
+		bytes int64
+		sets  int
+	}{
+		{"a MiB more", 1 << 20, 1},
+		{"a MiB less", -1 << 20, 1},
+		{"128 MiB more", 128 << 20, 2},
+		{"128 MiB less", -128 << 20, 3},
+	} {
+		s.index.add(step.bytes)
+		if len(set) != step.sets {
+			t.Fatalf("%s: the limit was set %d times (%v), want %d", step.name, len(set), set, step.sets)
+		}
+		if got, want := set[len(set)-1], s.MemoryLimit(); step.sets > 1 && got != want {
+			t.Fatalf("%s: the limit set is %d, want %d", step.name, got, want)
+		}
+	}
+	if set[0] != first || set[2] != first {
+		t.Errorf("limits set %v, want the first and the last %d", set, first)
+	}
+}
