@@ -230,3 +230,54 @@ func TestListsAreReadWhileOneIsBuilt(t *testing.T) {
 		return &timedList{from: 10, until: 30}
 	})
 }
+
+// TestReadySortedRunsAreFreshSorts: whatever runs were sorted on a list, those reaching its end
+// and those ending before it (a ModificationTimestamp Bt question), every run ready on the
+// lists the clock advances to is exactly a fresh sort of its span: a run that does not reach
+// the end is not carried (it would miss the contacts after it).
+func TestReadySortedRunsAreFreshSorts(t *testing.T) {
+	srv, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := srv.world().store
+	st.minSortedSpan = 1
+	keys := keysOf(t, srv, "DisplayName")
+	now := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Unix()
+	checked := 0
+	for range 30 {
+		tl := snapshot{t: now, store: st}.allTimed(0)
+		tl.orders.mu.Lock()
+		ready := map[spanKey]*spanOrder{}
+		for key, so := range tl.orders.m {
+			if so.ready.Load() {
+				ready[key] = so
+			}
+		}
+		tl.orders.mu.Unlock()
+		for key, so := range ready {
+			checked++
+			got := make([]entry, len(so.pos))
+			for i, p := range so.pos {
+				got[i] = tl.list[p]
+			}
+			run := tl.list[key.lo:key.hi]
+			if want := st.orderWindow(run, keys, len(run)); !slices.Equal(got, want) {
+				t.Fatalf("run [%d, %d) of %d at %d: %d entries, not a fresh sort of its %d", key.lo, key.hi, len(tl.list), now, len(got), len(run))
+			}
+		}
+		n := len(tl.list)
+		st.orderPage(tl, tl.list[n/2:], keys, 25)
+		st.sorts.Wait()
+		st.orderPage(tl, tl.list[n/4:n/2], keys, 25)
+		st.sorts.Wait()
+		if tl.until < 1<<62 {
+			now = tl.until
+		} else {
+			now += 3 * 24 * 3600
+		}
+	}
+	if checked < 30 {
+		t.Errorf("%d ready runs checked: the test proves too little", checked)
+	}
+}
