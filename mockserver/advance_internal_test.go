@@ -127,16 +127,24 @@ func equalLists(t *testing.T, kind string, ord int, now int64, got, want *timedL
 	}
 }
 
-// TestCarriedSortedRunsEqualFreshSorts: a sorted run that reaches the end of a list (the
-// incremental export's ModificationTimestamp Gt question, ordered by name) is carried onto
-// the list the clock advances to, and there it is exactly a fresh sort of the new run.
-func TestCarriedSortedRunsEqualFreshSorts(t *testing.T) {
+// sortingEveryRun returns a server on the default data whose store sorts every run asked for
+// (minSortedSpan 1).
+func sortingEveryRun(t *testing.T) (*Server, *store) {
+	t.Helper()
 	srv, err := New(DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := srv.world().store
 	st.minSortedSpan = 1
+	return srv, st
+}
+
+// TestCarriedSortedRunsEqualFreshSorts: a sorted run that reaches the end of a list (the
+// incremental export's ModificationTimestamp Gt question, ordered by name) is carried onto
+// the list the clock advances to, and there it is exactly a fresh sort of the new run.
+func TestCarriedSortedRunsEqualFreshSorts(t *testing.T) {
+	srv, st := sortingEveryRun(t)
 	r := rand.New(rand.NewSource(3))
 	now := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Unix()
 	since := now - 400*24*3600
@@ -236,12 +244,7 @@ func TestListsAreReadWhileOneIsBuilt(t *testing.T) {
 // lists the clock advances to is exactly a fresh sort of its span: a run that does not reach
 // the end is not carried (it would miss the contacts after it).
 func TestReadySortedRunsAreFreshSorts(t *testing.T) {
-	srv, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := srv.world().store
-	st.minSortedSpan = 1
+	srv, st := sortingEveryRun(t)
 	keys := keysOf(t, srv, "DisplayName")
 	now := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Unix()
 	checked := 0
