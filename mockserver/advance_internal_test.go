@@ -84,7 +84,7 @@ func TestAdvancedListsEqualFreshOnes(t *testing.T) {
 				}
 				for o := range cs.books {
 					for _, lc := range []*listCache{&cs.books[o].own, &cs.books[o].all} {
-						if lc.find(now, true) != nil {
+						if lc.find(now) != nil {
 							continue
 						}
 						for _, tl := range lc.lists {
@@ -197,7 +197,7 @@ func TestNextListIsBuiltAhead(t *testing.T) {
 	if tl.until >= 1<<62 {
 		t.Fatal("the data never changes after now: the test proves nothing")
 	}
-	ahead := st.books[0].all.find(tl.until, true)
+	ahead := st.books[0].all.find(tl.until)
 	if ahead == nil {
 		t.Fatalf("no list was built ahead for %d", tl.until)
 	}
@@ -226,7 +226,7 @@ func TestListsAreReadWhileOneIsBuilt(t *testing.T) {
 			t.Errorf("the build was not given the list before it")
 		}
 		read := make(chan *timedList)
-		go func() { read <- lc.find(5, true) }()
+		go func() { read <- lc.find(5) }()
 		select {
 		case tl := <-read:
 			if tl != kept {

@@ -258,12 +258,12 @@ const maxListsPerAccount = 4
 // A build holds only the builders' lock: requests served by a list already kept never wait
 // for it (a list built ahead on the real clock takes a pass over a million contacts).
 func (lc *listCache) get(s *store, t int64, build func(prev *timedList) *timedList) *timedList {
-	if tl := lc.find(t, true); tl != nil {
+	if tl := lc.find(t); tl != nil {
 		return tl
 	}
 	lc.building.Lock()
 	defer lc.building.Unlock()
-	if tl := lc.find(t, true); tl != nil {
+	if tl := lc.find(t); tl != nil {
 		return tl // built by another request meanwhile
 	}
 	var prev *timedList
@@ -305,11 +305,10 @@ func (s *store) countIndex(bytes int64) {
 	}
 }
 
-func (lc *listCache) find(t int64, lock bool) *timedList {
-	if lock {
-		lc.mu.RLock()
-		defer lc.mu.RUnlock()
-	}
+// find returns the list kept for the second t, if any.
+func (lc *listCache) find(t int64) *timedList {
+	lc.mu.RLock()
+	defer lc.mu.RUnlock()
 	for _, tl := range lc.lists {
 		if tl.from <= t && t < tl.until {
 			return tl
