@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sparkmock/sparkmock/internal/syncbuf"
 )
 
 // binDir holds the program built once for the tests that need a real process (signals,
@@ -54,7 +56,7 @@ func binary(t *testing.T) string {
 type process struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *strings.Builder
+	stderr *syncbuf.Buffer
 	done   chan error
 }
 
@@ -66,9 +68,8 @@ func startProcess(t *testing.T, args ...string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, stderr: &strings.Builder{}, done: make(chan error, 1)}
-	var mu sync.Mutex
-	cmd.Stderr = writerFunc(func(b []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return p.stderr.Write(b) })
+	p := &process{cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,3 @@ func (p *process) wait(t *testing.T, d time.Duration) error {
 		return nil
 	}
 }
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
