@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"encoding/xml"
-	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -97,9 +96,7 @@ func TestProxyFlagsRejected(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := run(t.Context(), append([]string{"mockserver", "-addr", "127.0.0.1:0"}, tc.args...), func(string) string { return "" }, strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
-			var ee *exitError
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &ee) || ee.code != 2 {
+			if err := runUsage(t, tc.args, nil); !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want exit 2 with %q", err, tc.want)
 			}
 		})

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,9 +22,8 @@ func TestReplicaFlagsRefuseBadValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), append([]string{"mockserver"}, tt.args...), func(string) string { return "" }, nil, io.Discard, io.Discard)
-			var ee *exitError
-			if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tt.want) {
+			err := runUsage(t, tt.args, nil)
+			if !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want exit 2 with %q", err, tt.want)
 			}
 			if strings.Contains(err.Error(), "tiny-secret") {

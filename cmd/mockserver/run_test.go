@@ -91,6 +91,18 @@ func get(t *testing.T, url, token string) (int, map[string]any) {
 	return res.StatusCode, env.D
 }
 
+// runUsage runs the program with args and env and returns its error, failing the test
+// unless that is a usage error (exit code 2).
+func runUsage(t *testing.T, args []string, env map[string]string) error {
+	t.Helper()
+	err := run(t.Context(), append([]string{"mockserver", "-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 {
+		t.Fatalf("got %v, want an exit code 2 error", err)
+	}
+	return err
+}
+
 func TestRunServesAndShutsDown(t *testing.T) {
 	url, stop := start(t, []string{"-now", "2026-11-28T12:00:00Z", "-log-level", "error"}, nil)
 	status, d := get(t, url+"/v1/contacts/export?_limit=3", "private-member-avery")
@@ -157,11 +169,7 @@ func TestBadUsageExitsTwo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), append([]string{"mockserver"}, tt.args...), func(k string) string { return tt.env[k] }, nil, io.Discard, io.Discard)
-			var ee *exitError
-			if !errors.As(err, &ee) || ee.code != 2 {
-				t.Fatalf("got %v, want an exit code 2 error", err)
-			}
+			err := runUsage(t, tt.args, tt.env)
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
