@@ -20,64 +20,26 @@ var groupOrder = []flagGroup{
 	{"server", "Server and process:"},
 }
 
-// flagGroups puts each flag in a section of -h: a new flag needs one row here
-// (TestEveryFlagHasAGroup fails until it has one).
-var flagGroups = map[string]string{
-	"seed":                  "mock",
-	"now":                   "mock",
-	"timezone":              "mock",
-	"fixtures":              "mock",
-	"dump-fixtures":         "mock",
-	"watch":                 "mock",
-	"watch-interval":        "mock",
-	"validate-responses":    "mock",
-	"scenario":              "mock",
-	"latency":               "mock",
-	"variant":               "mock",
-	"list-variants":         "mock",
-	"rate-limit":            "mock",
-	"rate-limit-idx":        "mock",
-	"rate-limit-other":      "mock",
-	"rate-limit-window":     "mock",
-	"rate-limit-replicas":   "mock",
-	"session-secret":        "mock",
-	"cache-mb":              "mock",
-	"max-contacts":          "mock",
-	"upstream":              "proxy",
-	"upstream-timeout":      "proxy",
-	"upstream-ca":           "proxy",
-	"upstream-max-body":     "proxy",
-	"upstream-max-buffered": "proxy",
-	"fail-on-violation":     "proxy",
-	"report":                "proxy",
-	"violations-keep":       "proxy",
-	"strict":                "proxy",
-	"tls":                   "tls",
-	"tls-cert":              "tls",
-	"tls-key":               "tls",
-	"tls-cert-out":          "tls",
-	"log-level":             "logging",
-	"log-format":            "logging",
-	"addr":                  "server",
-	"cors-origins":          "server",
-	"shutdown-timeout":      "server",
-	"drain-delay":           "server",
-	"idle-timeout":          "server",
-	"write-timeout":         "server",
-	"max-header-bytes":      "server",
-	"cors-mock":             "server",
-	"cpuprofile":            "server",
-	"version":               "server",
-	"probe":                 "server",
+// flagSections is the section (a flagGroup key) of each flag.
+type flagSections map[string]string
+
+// close puts every flag of fs registered since the last call in the section key: parseFlags
+// registers the flags section by section, so a new flag lands in the section it is written in.
+func (s flagSections) close(fs *flag.FlagSet, key string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := s[f.Name]; !ok {
+			s[f.Name] = key
+		}
+	})
 }
 
-// ungroupedHeading heads the flags missing from flagGroups, so -h still shows them.
+// ungroupedHeading heads the flags registered after the last section, so -h still shows them.
 const ungroupedHeading = "Other flags:"
 
 // printUsage writes -h: what the command does, its flags by group, examples and exit codes.
 // [choice] The command is named "mockserver", not os.Args[0]: `go run` builds it in a
 // temporary folder whose path means nothing to the reader.
-func printUsage(w io.Writer, fs *flag.FlagSet) {
+func printUsage(w io.Writer, fs *flag.FlagSet, sectionOf flagSections) {
 	fmt.Fprint(w, `Usage: mockserver [flags]
 
 Serves the Spark API "Contacts: Export" (GET /v1/contacts/export and /v1/contacts/export/all)
@@ -87,11 +49,7 @@ Every flag can also be set by its environment variable (flags win).
 `)
 	byGroup := map[string][]*flag.Flag{}
 	fs.VisitAll(func(f *flag.Flag) {
-		g, ok := flagGroups[f.Name]
-		if !ok {
-			g = ""
-		}
-		byGroup[g] = append(byGroup[g], f)
+		byGroup[sectionOf[f.Name]] = append(byGroup[sectionOf[f.Name]], f)
 	})
 	sections := append(groupOrder, flagGroup{"", ungroupedHeading})
 	for _, g := range sections {

@@ -111,23 +111,14 @@ func envName(flagName string) string {
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	// The flags section by section, each closed by sections.close: its heading in -h.
+	sections := flagSections{}
 	fs.Int64Var(&o.seed, "seed", mockserver.DefaultSeed, "seed of the generated contacts: the same seed and fixtures give the same contacts everywhere")
 	fs.StringVar(&o.now, "now", "", "freeze the clock at this RFC 3339 `time` (default: the real clock); X-Mock-Now still overrides it per request")
 	fs.StringVar(&o.timezone, "timezone", sparkmock.DefaultZone, "the service's IANA time `zone`: ExportTimestamp and zone-less filter times are in it")
 	fs.StringVar(&o.fixtures, "fixtures", "", "account tree `file` (YAML) to serve instead of the embedded default; see -dump-fixtures")
 	fs.BoolVar(&o.validateResponses, "validate-responses", true, "validate every response against openapi.yaml before it leaves (a violation becomes a 500 and a log line)")
-	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info (a line per request), warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
 	fs.BoolVar(&o.dumpFixtures, "dump-fixtures", false, "print the embedded default fixtures file and exit: a starting point for -fixtures")
-	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
-	fs.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGINT/SIGTERM, how long to keep serving while /readyz answers 503 (so a load balancer stops routing here) before no longer accepting connections; a second signal exits at once")
-	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long a kept-alive connection may wait for its next request")
-	fs.DurationVar(&o.writeTimeout, "write-timeout", defaultWriteTimeout, "how long a client may take to accept each piece of an answer (time spent making the answer does not count); 0: no limit")
-	o.maxHeaderBytes = defaultMaxHeaderBytes
-	fs.Var(&o.maxHeaderBytes, "max-header-bytes", "largest request line and headers accepted, in `bytes` (64KiB, 1MiB); past it the answer is 431")
-	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins(), ","), "comma-separated `origins` whose pages may call the API from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
-	fs.BoolVar(&o.corsMock, "cors-mock", false, "share /_mock/* (the accounts and their tokens) with the -cors-origins too, not only the API")
 	fs.StringVar(&o.scenario, "scenario", "", "force a `scenario` on every API request without X-Mock-Scenario: rate-limited, session-expired, unavailable, server-error, latency=<duration>, reset")
 	fs.Var(&o.variants, "variant", "switch a [choice] to another legal `behaviour` on every request (repeatable, or a comma list; X-Mock-Variant overrides it per request): see -list-variants")
 	fs.BoolVar(&o.listVariants, "list-variants", false, "print every variant (name, the contract suite's check it flips, what it does), tab-separated, and exit")
@@ -136,16 +127,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.IntVar(&o.rateLimitIDX, "rate-limit-idx", mockserver.SparkRateLimits.IDX, "with -rate-limit: requests per window for IDX keys")
 	fs.IntVar(&o.rateLimitOther, "rate-limit-other", mockserver.SparkRateLimits.Other, "with -rate-limit: requests per window for every other key")
 	fs.DurationVar(&o.rateLimitWindow, "rate-limit-window", mockserver.SparkRateLimits.Window, "with -rate-limit: the window")
-	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start (localhost, 127.0.0.1); its PEM path and fingerprint are printed")
-	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM; with -tls-key)")
-	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
 	fs.BoolVar(&o.watch, "watch", false, "with -fixtures: reload the file when it changes (a file that does not load is logged and the previous data stays)")
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with -watch: how often to look at the file")
 	o.replicaOptions.register(fs)
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
-	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
-	fs.BoolVar(&o.version, "version", false, "print the version (release, commit, build date) and exit")
-	fs.StringVar(&o.probe, "probe", "", "GET this `URL` and exit: 0 on a 2xx answer, 1 otherwise (5 s at most); the container's health check, e.g. -probe http://127.0.0.1:8080/readyz")
+	sections.close(fs, "mock")
 	fs.StringVar(&o.upstream, "upstream", "", "run as a validating proxy in front of this `URL` (http[s]://host[:port][/prefix]): forward every request, judge each exchange against the contract, add X-Contract-Violations; the mock's own data is not served")
 	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", proxy.DefaultTimeout, "with -upstream: how long an exchange with the upstream may take before the client gets a 502")
 	fs.StringVar(&o.upstreamCA, "upstream-ca", "", "with an https -upstream: also trust the certificates in this PEM `file` (a staging server's self-signed certificate, a private CA)")
@@ -156,6 +141,28 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.StringVar(&o.report, "report", "", "with -upstream: on shutdown, write the report of everything seen to this `file` as JSON, and as JUnit XML next to it (report.json → report.xml; another name gets .xml added)")
 	fs.IntVar(&o.violationsKeep, "violations-keep", proxy.DefaultKeep, "with -upstream: how many recent violations GET /_mock/violations returns")
 	fs.BoolVar(&o.strict, "strict", false, "with -upstream: also judge the [choice] rules of the contract (the mock's decisions; leave off in front of the real Spark API)")
+	sections.close(fs, "proxy")
+	fs.BoolVar(&o.tls, "tls", false, "serve HTTPS with a self-signed certificate made at start (localhost, 127.0.0.1); its PEM path and fingerprint are printed")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM; with -tls-key)")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "the private key `file` of -tls-cert (PEM)")
+	fs.StringVar(&o.tlsCertOut, "tls-cert-out", "", "with -tls: where to write the certificate `file` (default: sparkmock-<port>.pem in the temp dir)")
+	sections.close(fs, "tls")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info (a line per request), warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log `format`: text or json")
+	sections.close(fs, "logging")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
+	fs.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGINT/SIGTERM, how long to keep serving while /readyz answers 503 (so a load balancer stops routing here) before no longer accepting connections; a second signal exits at once")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long a kept-alive connection may wait for its next request")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", defaultWriteTimeout, "how long a client may take to accept each piece of an answer (time spent making the answer does not count); 0: no limit")
+	o.maxHeaderBytes = defaultMaxHeaderBytes
+	fs.Var(&o.maxHeaderBytes, "max-header-bytes", "largest request line and headers accepted, in `bytes` (64KiB, 1MiB); past it the answer is 431")
+	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins(), ","), "comma-separated `origins` whose pages may call the API from a browser (CORS): * for any, or scheme://host[:port] where * stands for any part; empty turns CORS off")
+	fs.BoolVar(&o.corsMock, "cors-mock", false, "share /_mock/* (the accounts and their tokens) with the -cors-origins too, not only the API")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this `file` from start to shutdown")
+	fs.BoolVar(&o.version, "version", false, "print the version (release, commit, build date) and exit")
+	fs.StringVar(&o.probe, "probe", "", "GET this `URL` and exit: 0 on a 2xx answer, 1 otherwise (5 s at most); the container's health check, e.g. -probe http://127.0.0.1:8080/readyz")
+	sections.close(fs, "server")
 	// The flag package's own messages and its usage on every error are replaced by one line
 	// (parseError); only -h prints the usage.
 	fs.SetOutput(io.Discard)
@@ -189,7 +196,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	o.variants.fromEnv = len(o.variants.values) > 0 // a -variant on the command line replaces them
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stderr, fs)
+			printUsage(stderr, fs, sections)
 			return nil, err
 		}
 		return nil, parseError(fs, err)
