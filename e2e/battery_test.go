@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/mockserver"
 	"github.com/sparkmock/sparkmock/proxy"
 )
@@ -190,15 +191,9 @@ func battery(t *testing.T, reqs []oddRequest, workers int, send func(oddRequest)
 // newBatteryMock is the mock the battery runs against: a frozen clock, no sleeping.
 func newBatteryMock(t *testing.T) http.Handler {
 	t.Helper()
-	cfg := mockserver.DefaultConfig()
-	frozen := time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC)
-	cfg.Clock = func() time.Time { return frozen }
-	cfg.Sleep = func(context.Context, time.Duration) error { return nil }
-	m, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return mocktest.New(t, func(c *mockserver.Config) {
+		c.Sleep = func(context.Context, time.Duration) error { return nil }
+	})
 }
 
 // TestBadInputBattery: 20,500 generated odd requests (methods, paths encoded and not clean,

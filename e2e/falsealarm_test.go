@@ -11,6 +11,7 @@ import (
 	"github.com/sparkmock/sparkmock/contracttest"
 	"github.com/sparkmock/sparkmock/fixtures"
 	"github.com/sparkmock/sparkmock/internal/mockedit"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -105,14 +106,7 @@ func smallAccountMock(t *testing.T) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := mockserver.DefaultConfig()
-	cfg.Clock = frozenClock(frozen)
-	cfg.Tree = tree
-	m, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return mocktest.New(t, func(c *mockserver.Config) { c.Tree = tree })
 }
 
 // TestSkipReasonsSayWhy: against a service that never sends Pagination, no skip reason shows

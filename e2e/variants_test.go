@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
 
@@ -26,14 +27,7 @@ func TestLegalVariants(t *testing.T) {
 			if src, ok := sources[v.Check]; !ok || src != contracttest.SourceChoice {
 				t.Fatalf("variant %s names check %q: in the catalog %v, source %q; want a [choice] check", v.Name, v.Check, ok, src)
 			}
-			cfg := mockserver.DefaultConfig()
-			cfg.Seed = mockserver.DefaultSeed
-			cfg.Clock = frozenClock(frozen)
-			cfg.Variants = []string{v.Name}
-			m, err := mockserver.New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := mocktest.New(t, func(c *mockserver.Config) { c.Variants = []string{v.Name} })
 			target := contracttest.Target{Tokens: allTokens(privateToken)}
 			if f := check(t, m, target, contracttest.Config{}).Failures(); f != "" {
 				t.Errorf("the default suite fails a legal variant:%s", f)
