@@ -16,9 +16,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/sparkmock/sparkmock/contracttest"
+	"github.com/sparkmock/sparkmock/internal/mocktest"
 	"github.com/sparkmock/sparkmock/internal/readmeblock"
 	"github.com/sparkmock/sparkmock/mockserver"
 )
@@ -26,13 +26,7 @@ import (
 // mock serves sparkmock on 127.0.0.1 with a frozen clock; wrap may break it.
 func mock(t *testing.T, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	cfg := mockserver.DefaultConfig()
-	cfg.Clock = func() time.Time { return time.Date(2026, 6, 1, 17, 30, 0, 0, time.UTC) }
-	m, err := mockserver.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = m
+	var h http.Handler = mocktest.New(t)
 	if wrap != nil {
 		h = wrap(h)
 	}
