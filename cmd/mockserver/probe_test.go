@@ -25,6 +25,14 @@ func TestVersionFlag(t *testing.T) {
 	if got, want := out.String(), version.Get().String()+"\n"; got != want {
 		t.Errorf("-version printed %q, want %q", got, want)
 	}
+	env := map[string]string{"SPARKMOCK_VERSION": "1", "SPARKMOCK_PROBE": "http://127.0.0.1:9/readyz"}
+	o, err := parseFlags([]string{"mockserver"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.version || o.probe != "" {
+		t.Errorf("SPARKMOCK_VERSION and SPARKMOCK_PROBE set: version %v, probe %q; want both ignored", o.version, o.probe)
+	}
 }
 
 // TestProbe: -probe is the container's health check (a scratch image has no curl): exit 0 on a
