@@ -5,11 +5,24 @@ package readmeblock
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sparkmock/sparkmock/internal/golden"
 )
+
+// CheckOutput is Check for the block of docs/<command>.md that shows what `command flag`
+// prints, from a test of ./cmd/<command>: its markers say so and how to refresh it, and
+// -update (golden.Update) rewrites it.
+func CheckOutput(t testing.TB, command, flag, want string) {
+	t.Helper()
+	begin := fmt.Sprintf("<!-- %s %s: generated, refresh with go test ./cmd/%s -update -->\n", command, flag, command)
+	end := fmt.Sprintf("<!-- end of %s %s -->\n", command, flag)
+	Check(t, filepath.Join("..", "..", "docs", command+".md"), begin, end, want, golden.Update())
+}
 
 // Check compares the block of file between the lines begin and end (markers included, each
 // ending in a newline) with want; with update it rewrites the block instead.
