@@ -2,6 +2,7 @@ package sparkmock_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -53,5 +54,73 @@ func TestDocumentedView(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(item(full, "Contact").Required, ","), "Id") {
 		t.Errorf("the full spec lost Contact.required: %v", item(full, "Contact").Required)
+	}
+}
+
+// TestDocumentedDropsEveryChoiceKeyword: each keyword x-choice can name (enum, format,
+// pattern, required) is dropped wherever a schema sits: under items, not, additionalProperties,
+// allOf, a response's content and headers, and components' headers.
+func TestDocumentedDropsEveryChoiceKeyword(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-Response: {schema: {type: string, pattern: "^a$", x-choice: [pattern]}}
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {type: string, enum: [a], x-choice: [enum]}
+components:
+  headers:
+    X-Shared: {schema: {type: string, pattern: "^a$", x-choice: [pattern]}}
+  schemas:
+    Map:
+      type: object
+      additionalProperties: {type: string, format: date, x-choice: [format]}
+    Not:
+      not: {type: string, enum: [b], x-choice: [enum]}
+    All:
+      allOf:
+        - {type: object, required: [a], properties: {a: {type: string}}, x-choice: [required]}
+`
+	full, err := openapi3.NewLoader().LoadFromData([]byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := sparkmock.Documented(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := func(spec *openapi3.T) *openapi3.Response {
+		return spec.Paths.Find("/x").Get.Responses.Value("200").Value
+	}
+	enum := func(s *openapi3.Schema) string { return fmt.Sprint(s.Enum...) }
+	views := func(spec *openapi3.T) map[string]string {
+		s := spec.Components.Schemas
+		return map[string]string{
+			"items enum":                  enum(resp(spec).Content["application/json"].Schema.Value.Items.Value),
+			"response header pattern":     resp(spec).Headers["X-Response"].Value.Schema.Value.Pattern,
+			"components header pattern":   spec.Components.Headers["X-Shared"].Value.Schema.Value.Pattern,
+			"additionalProperties format": s["Map"].Value.AdditionalProperties.Schema.Value.Format,
+			"not enum":                    enum(s["Not"].Value.Not.Value),
+			"allOf required":              strings.Join(s["All"].Value.AllOf[0].Value.Required, ","),
+		}
+	}
+	for where, got := range views(full) {
+		if got == "" {
+			t.Errorf("full spec, %s: empty, want it kept", where)
+		}
+	}
+	for where, got := range views(doc) {
+		if got != "" {
+			t.Errorf("documented view, %s: %q, want it dropped", where, got)
+		}
 	}
 }
