@@ -54,6 +54,7 @@ func Documented(doc *openapi3.T) (*openapi3.T, error) {
 		for name, p := range s.Properties {
 			if p != nil && p.Value != nil && isWholeChoice(p.Value) {
 				delete(s.Properties, name)
+				s.Required = slices.DeleteFunc(s.Required, func(r string) bool { return r == name })
 				continue
 			}
 			stripRef(p)
