@@ -34,10 +34,20 @@ var SecretQueryNames = []string{"AuthToken", "ApiSig", "ApiKey"}
 // would turn ordinary words into dots.
 const MinMaskedLen = 6
 
+// secretFirstBytes are the bytes a query must hold to name a secret: the first letter of each
+// of SecretQueryNames in either case, and '%', which may spell one.
+var secretFirstBytes = func() string {
+	b := []byte{'%'}
+	for _, n := range SecretQueryNames {
+		b = append(b, strings.ToLower(n[:1])[0], strings.ToUpper(n[:1])[0])
+	}
+	return string(b)
+}()
+
 // MaskQuery masks the values of SecretQueryNames in a raw query, keeping every other byte
 // as it was, and returns the secrets it found (decoded).
 func MaskQuery(rawQuery string) (masked string, secrets []string) {
-	if !strings.ContainsAny(rawQuery, "AaPp%") { // no name can be a secret's: the common case
+	if !strings.ContainsAny(rawQuery, secretFirstBytes) { // no name can be a secret's: the common case
 		return rawQuery, nil
 	}
 	parts := strings.Split(rawQuery, "&")
